@@ -1,0 +1,37 @@
+# Two commands: `make run` serves the workbench with the seeds and demo accounts; `make test` runs the suite.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PORT   ?= 8000
+DEV    := DEBUG=1
+
+.PHONY: run test e2e browser check-deploy clean
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV) $(PYTHON) manage.py migrate --no-input
+	$(DEV) $(PYTHON) manage.py import_articles seeds/
+	@echo "Demo accounts (local development only):"
+	@$(DEV) $(PYTHON) manage.py demo_setup
+	@echo "Serving the workbench on http://127.0.0.1:$(PORT)/"
+	$(DEV) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+e2e: $(VENV)/.installed browser
+	$(PYTHON) -m pytest tests/e2e $(PYTEST_ARGS)
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation >/dev/null; }
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* staticfiles
