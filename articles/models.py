@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-imported_at", "-id")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_claim_counts(self):
+        # An aggregate drops Meta.ordering, so the newest-first order is restated.
+        return self.annotate(claim_count=Count("claims", distinct=True)).order_by(*NEWEST_FIRST)
+
+
+class Article(models.Model):
+    """An imported document. Its body is what claims anchor into, so it never changes in place."""
+
+    title = models.CharField(max_length=500)
+    title_inferred = models.BooleanField(
+        default=False, help_text="The source had no headline; the title was taken from the text."
+    )
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url])
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(help_text="Cleaned text that editors read and claims anchor into.")
+
+    # Provenance: what was received, from where, by whom, when.
+    raw = models.BinaryField(help_text="The bytes exactly as received.")
+    raw_encoding = models.CharField(max_length=40, default="utf-8")
+    content_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the whitespace-normalised body."
+    )
+    origin_file = models.CharField(max_length=500)
+    origin_record = models.PositiveIntegerField(default=1, help_text="1-based record number in the file.")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = NEWEST_FIRST
+        indexes = [models.Index(fields=["title"]), models.Index(fields=["publisher"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def raw_text(self) -> str:
+        return bytes(self.raw).decode(self.raw_encoding, errors="replace")
+
+    @property
+    def origin(self) -> str:
+        return f"{self.origin_file} (record {self.origin_record})"
+
+
+class Passage(models.Model):
+    """A sentence-sized span of an article's body: the unit that suggestions and evidence point at."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["article", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "index"], name="passage_unique_index"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="passage_nonempty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

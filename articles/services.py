@@ -1,0 +1,106 @@
+"""Writes for articles: importing files into articles with their passages and provenance."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from articles.importers import ArticleDraft, RecordError, parser_for
+from articles.models import Article, Passage
+from articles.text import content_hash, split_passages
+
+
+@dataclass
+class ImportReport:
+    """Per-record outcomes, in the shape `import_articles --report` writes."""
+
+    imported: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, "
+            f"{len(self.rejected)} rejected"
+        )
+
+
+def article_create(*, draft: ArticleDraft, user: AbstractBaseUser | None) -> tuple[Article, bool]:
+    """Store a draft with its passages, or return the existing article with the same text."""
+    digest = content_hash(draft.body)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=draft.title,
+                title_inferred=draft.title_inferred,
+                url=draft.url,
+                publisher=draft.publisher,
+                published_at=draft.published_at,
+                body=draft.body,
+                raw=draft.raw,
+                raw_encoding=draft.raw_encoding,
+                content_hash=digest,
+                origin_file=draft.origin_file,
+                origin_record=draft.origin_record,
+                imported_by=user,
+            )
+            Passage.objects.bulk_create(
+                Passage(article=article, index=index, start=start, end=end, text=text)
+                for index, (start, end, text) in enumerate(split_passages(draft.body))
+            )
+    except IntegrityError:
+        # Another import stored the same text between our check and our insert.
+        return Article.objects.get(content_hash=digest), False
+    return article, True
+
+
+def import_files(*, files: list[tuple[str, bytes]], user: AbstractBaseUser | None) -> ImportReport:
+    """Import (name, bytes) pairs. A bad record is reported and never stops the others."""
+    report = ImportReport()
+    for name, data in files:
+        try:
+            drafts = parser_for(name, data)(name, data)
+            for draft in drafts:
+                _import_draft(draft, user, report)
+        except RecordError as exc:
+            report.rejected.append({"file": name, "record": None, "error": str(exc)})
+    return report
+
+
+def _import_draft(draft: ArticleDraft, user, report: ImportReport) -> None:
+    place = {"file": draft.origin_file, "record": draft.origin_record}
+    report.warnings.extend({**place, "warning": warning} for warning in draft.warnings)
+    article, created = article_create(draft=draft, user=user)
+    if created:
+        report.imported.append({**place, "article_id": article.pk, "title": article.title})
+    else:
+        report.duplicates.append({**place, "article_id": article.pk, "title": article.title})
+
+
+def collect_files(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """Files named, and every non-hidden file below folders named, in a stable order."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            members = sorted(p for p in path.rglob("*") if p.is_file())
+            files.extend(
+                (str(p), p.read_bytes())
+                for p in members
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            files.append((str(path), path.read_bytes()))
+    return files
