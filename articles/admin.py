@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from articles.models import Article
+
+PROVENANCE = (
+    "raw_as_text", "raw_encoding", "content_hash", "origin_file", "origin_record", "imported_by", "imported_at",
+)  # fmt: skip
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "publisher", "published_at", "title_inferred", "origin_file", "imported_at")
+    list_filter = ("publisher", "title_inferred", "imported_at", "published_at")
+    search_fields = ("title", "url", "publisher", "origin_file", "content_hash")
+    date_hierarchy = "imported_at"
+    list_select_related = ("imported_by",)
+    fieldsets = (
+        (None, {"fields": ("title", "title_inferred", "url", "publisher", "published_at")}),
+        ("Body (never edited in place: claims anchor into it)", {"fields": ("body",)}),
+        ("Provenance", {"fields": PROVENANCE}),
+    )
+    readonly_fields = ("body", *PROVENANCE)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw", "body")
+
+    @admin.display(description="Raw input, as received")
+    def raw_as_text(self, article: Article) -> str:
+        return article.raw_text
+
+    def has_add_permission(self, request) -> bool:
+        return False  # articles come in through an import, which records their provenance
