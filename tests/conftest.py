@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import UserFactory
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.iterdir())
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer-user", role="viewer")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor-user", role="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer-user", role="reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin-user", role="admin", is_staff=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def seeded(db):
+    """The five seed articles, imported as `make run` imports them."""
+    from articles.services import collect_files, import_files
+
+    report = import_files(files=collect_files([SEEDS_DIR]), user=None)
+    assert not report.rejected
+    from articles.models import Article
+
+    return {Path(item["file"]).name[:3]: Article.objects.get(pk=item["article_id"]) for item in report.imported}

@@ -1,0 +1,64 @@
+"""The furniture rules on small inputs: each removes its kind of line and leaves article text alone."""
+
+from articles.text import blocks, clean_article, content_hash, infer_title, normalise
+
+
+def test_an_ad_network_line_at_the_top_is_dropped():
+    cleaned = clean_article("Adsterra Taboola\n\nHeadline here\n\nThe story begins.")
+    assert cleaned.title == "Headline here"
+    assert cleaned.body == "The story begins."
+
+
+def test_ad_network_names_inside_a_sentence_are_kept():
+    text = "Outbrain Taboola deal\n\nOutbrain and Taboola agreed to merge, regulators said."
+    assert "Outbrain and Taboola agreed" in clean_article(text).body
+
+
+def test_a_section_label_is_dropped_only_at_the_top():
+    cleaned = clean_article("Opinion (Europe)\n\nA headline\n\nFirst line.\n\nMeeting (Brussels)\n\nLast line.")
+    assert cleaned.title == "A headline"
+    assert cleaned.body == "First line.\n\nMeeting (Brussels)\n\nLast line."
+
+
+def test_a_text_without_headline_gets_an_inferred_title_from_its_first_sentence():
+    cleaned = clean_article("The mayor resigned on Monday. She gave no reason.")
+    assert (cleaned.title, cleaned.title_inferred) == ("The mayor resigned on Monday", True)
+
+
+def test_a_long_inferred_title_is_cut_at_a_word_boundary():
+    title = infer_title("word " * 60 + "end.")
+    assert len(title) <= 121 and title.endswith("word…")
+
+
+def test_next_and_previous_teasers_are_dropped_from_the_tail():
+    text = "Headline\n\nBody sentence.\n\nOther story\n\nPrevious article\n\nAnother story\n\nNext article"
+    assert clean_article(text).body == "Body sentence."
+
+
+def test_a_publisher_footer_ends_the_article_and_names_the_publisher():
+    text = "Headline\n\nBody sentence.\n\nDaily Planet | News for Metropolis\n\nClark Kent\n\nLeave a reply"
+    cleaned = clean_article(text)
+    assert (cleaned.body, cleaned.publisher) == ("Body sentence.", "Daily Planet")
+
+
+def test_a_pipe_early_in_a_long_article_is_not_a_footer():
+    paragraphs = ["Headline", "Alpha | beta is a sentence."] + [f"Paragraph {n}." for n in range(20)]
+    assert "Alpha | beta" in clean_article("\n\n".join(paragraphs)).body
+
+
+def test_an_image_file_name_and_its_caption_are_dropped_anywhere():
+    text = "Headline\n\nFirst paragraph.\n\nphoto_123.JPG\n\nThe square at dawn\n\nSecond paragraph."
+    assert clean_article(text).body == "First paragraph.\n\nSecond paragraph."
+
+
+def test_control_characters_line_endings_and_no_break_spaces_are_normalised():
+    assert normalise("a\r\nb\x00c\rd\x07 e\u00a0f") == "a\nbc\nd e f"
+
+
+def test_the_content_hash_ignores_whitespace_only():
+    assert content_hash("One two.\n\nThree.") == content_hash("  One  two.\r\n Three. ")
+    assert content_hash("One two.") != content_hash("One, two.")
+
+
+def test_blocks_tell_paragraphs_from_bullet_lists():
+    assert blocks("Intro.\n\n• one\n• two") == [("p", ["Intro."]), ("ul", ["one", "two"])]

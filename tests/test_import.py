@@ -1,0 +1,98 @@
+"""Importing: idempotent, whitespace-insensitive duplicates, clear per-file rejections, CLI contract."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from articles.services import collect_files, import_files
+from tests.conftest import SEEDS_DIR
+
+STORY = "Headline of a story\n\nThe council approved the budget on Tuesday. The vote was 7 to 2.\n"
+
+
+def run_import(*files):
+    return import_files(files=list(files), user=None)
+
+
+def test_reimporting_the_seeds_imports_nothing_new(seeded):
+    report = run_import(*collect_files([SEEDS_DIR]))
+    assert (len(report.imported), len(report.duplicates)) == (0, 5)
+    assert {item["article_id"] for item in report.duplicates} == {a.pk for a in seeded.values()}
+    assert Article.objects.count() == 5
+
+
+def test_the_same_text_with_other_whitespace_or_line_endings_is_a_duplicate(db):
+    first = run_import(("a.txt", STORY.encode()))
+    rewrapped = STORY.replace("\n", "\r\n").replace(". ", ".  \t")
+    second = run_import(("b.txt", rewrapped.encode()))
+    assert second.duplicates == [
+        {"file": "b.txt", "record": 1, "article_id": first.imported[0]["article_id"], "title": "Headline of a story"}
+    ]
+    assert Article.objects.count() == 1
+
+
+def test_the_importer_is_recorded(db, admin_user):
+    import_files(files=[("a.txt", STORY.encode())], user=admin_user)
+    article = Article.objects.get()
+    assert (article.imported_by, article.origin_file, article.origin_record) == (admin_user, "a.txt", 1)
+
+
+@pytest.mark.parametrize(
+    "name, data, error",
+    [
+        ("empty.txt", b"  \n\n", "empty file"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("truncated.json", b'{"title": "T", "text": "Body', "invalid JSON"),
+        ("notext.json", b'{"title": "T", "url": "https://example.org/"}', "record has no text"),
+        ("list.json", b'["a", "b"]', "expected a JSON object"),
+        ("bad-url.json", b'{"title": "T", "text": "Body.", "url": "javascript:alert(1)"}', "not an http or https"),
+        ("latin1.txt", "Caf\u00e9 society\n\nIt opened.".encode("latin-1"), "not UTF-8"),
+        ("furniture.txt", b"BidVertiser ClickADu\n\nComments\n", "no article text"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_specific_reason_and_nothing_is_stored(db, name, data, error):
+    report = run_import((name, data), ("good.txt", STORY.encode()))
+    assert len(report.rejected) == 1
+    assert report.rejected[0]["file"] == name and error in report.rejected[0]["error"]
+    assert [item["file"] for item in report.imported] == ["good.txt"]
+    assert Article.objects.count() == 1
+
+
+def test_an_unreadable_date_imports_without_a_date_and_warns(db):
+    data = json.dumps({"title": "T", "text": "A body.", "time": "sometime last spring"}).encode()
+    report = run_import(("d.json", data))
+    assert Article.objects.get().published_at is None
+    assert "unreadable date" in report.warnings[0]["warning"]
+
+
+def test_a_byte_order_mark_does_not_reach_the_title(db):
+    run_import(("bom.txt", b"\xef\xbb\xbf" + STORY.encode()))
+    assert Article.objects.get().title == "Headline of a story"
+
+
+def test_the_command_imports_folders_and_says_when_nothing_is_new(db, capsys, tmp_path):
+    call_command("import_articles", str(SEEDS_DIR))
+    assert "5 imported" in capsys.readouterr().out
+    report_file = tmp_path / "report.json"
+    call_command("import_articles", str(SEEDS_DIR), "--report", str(report_file))
+    assert "0 imported, 5 duplicates skipped, 0 rejected (nothing new)" in capsys.readouterr().out
+    report = json.loads(report_file.read_text())
+    assert len(report["duplicates"]) == 5 and report["imported"] == [] and report["rejected"] == []
+
+
+def test_the_command_exits_1_when_a_record_is_rejected_and_imports_the_rest(db, tmp_path, capsys):
+    (tmp_path / "good.txt").write_text(STORY)
+    (tmp_path / "bad.json").write_text('{"title": ')
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", str(tmp_path))
+    assert raised.value.returncode == 1
+    assert "bad.json: invalid JSON" in capsys.readouterr().err
+    assert Article.objects.count() == 1
+
+
+def test_the_command_exits_2_for_a_missing_path(db):
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", "/no/such/folder")
+    assert raised.value.returncode == 2

@@ -1,0 +1,57 @@
+"""Settings, roles and the demo setup behave as the README promises."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    own = ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT")  # set for the test run by pytest-env
+    environment = {k: v for k, v in os.environ.items() if k not in own} | env
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = manage("check")
+    assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY="a-real-production-key-" + "x" * 50, ALLOWED_HOSTS="workbench.example.org",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_four_roles_exist_with_growing_rights(db):
+    permissions = {g.name: {p.codename for p in g.permissions.all()} for g in Group.objects.all()}
+    assert "view_article" in permissions["viewer"] and "add_claim" not in permissions["viewer"]
+    assert {"add_claim", "change_claim"} <= permissions["editor"]
+    assert {"add_article", "change_user"} <= permissions["admin"]
+
+
+def test_demo_accounts_are_refused_when_debug_is_off(db):
+    with pytest.raises(CommandError, match="refusing with DEBUG off"):
+        call_command("demo_setup")
+
+
+def test_demo_accounts_are_one_per_role_and_created_once(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo_setup")
+    call_command("demo_setup")
+    from django.contrib.auth import authenticate
+
+    for role in ("viewer", "editor", "reviewer", "admin"):
+        user = authenticate(username=role, password="workbench-demo")
+        assert [g.name for g in user.groups.all()] == [role]
+    assert capsys.readouterr().out.count("(already there)") == 4
