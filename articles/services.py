@@ -91,16 +91,17 @@ def _import_draft(draft: ArticleDraft, user, report: ImportReport) -> None:
 
 
 def collect_files(paths: list[Path]) -> list[tuple[str, bytes]]:
-    """Files named, and every non-hidden file below folders named, in a stable order."""
+    """Files named, and every non-hidden file below folders named, in a stable order.
+
+    Each is named as the importer would recognise it, "seeds/001.txt", never by a server-side path.
+    """
     files = []
     for path in paths:
         if path.is_dir():
-            members = sorted(p for p in path.rglob("*") if p.is_file())
-            files.extend(
-                (str(p), p.read_bytes())
-                for p in members
-                if not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            for member in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = member.relative_to(path)
+                if not any(part.startswith(".") for part in relative.parts):
+                    files.append(((Path(path.resolve().name) / relative).as_posix(), member.read_bytes()))
         else:
-            files.append((str(path), path.read_bytes()))
+            files.append((path.name, path.read_bytes()))
     return files

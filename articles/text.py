@@ -201,12 +201,14 @@ def infer_title(body: str) -> str:
 
 
 def blocks(body: str) -> list[tuple[str, list[str]]]:
-    """The body as ("p", [text]) paragraphs and ("ul", [items]) bullet lists, for the reader."""
+    """The body as ("p", [text]) paragraphs, ("h", [text]) subheadings and ("ul", items), for the reader."""
     result = []
     for block in body.split("\n\n"):
         items = block.split("\n")
         if all(BULLET.match(item) for item in items):
             result.append(("ul", [BULLET.sub("", item) for item in items]))
+        elif result and _is_short_label(block) and not block.startswith(tuple("“\"‘'(")):
+            result.append(("h", [block]))
         else:
             result.append(("p", [block]))
     return result

@@ -60,5 +60,12 @@ def test_the_content_hash_ignores_whitespace_only():
     assert content_hash("One two.") != content_hash("One, two.")
 
 
-def test_blocks_tell_paragraphs_from_bullet_lists():
-    assert blocks("Intro.\n\n• one\n• two") == [("p", ["Intro."]), ("ul", ["one", "two"])]
+def test_blocks_tell_paragraphs_subheadings_and_bullet_lists_apart():
+    body = "Intro.\n\n• one\n• two\n\nTaking action\n\n“A short quote”\n\nEnd."
+    assert blocks(body) == [
+        ("p", ["Intro."]),
+        ("ul", ["one", "two"]),
+        ("h", ["Taking action"]),
+        ("p", ["“A short quote”"]),
+        ("p", ["End."]),
+    ]

@@ -92,6 +92,15 @@ def test_the_command_exits_1_when_a_record_is_rejected_and_imports_the_rest(db, 
     assert Article.objects.count() == 1
 
 
+def test_origins_are_named_relative_to_what_was_imported(tmp_path):
+    (tmp_path / "batch" / "sub").mkdir(parents=True)
+    (tmp_path / "batch" / "sub" / "a.txt").write_text(STORY)
+    (tmp_path / "batch" / ".hidden").write_text(STORY)
+    (tmp_path / "single.txt").write_text(STORY)
+    files = collect_files([tmp_path / "batch", tmp_path / "single.txt"])
+    assert [name for name, _ in files] == ["batch/sub/a.txt", "single.txt"]
+
+
 def test_the_command_exits_2_for_a_missing_path(db):
     with pytest.raises(CommandError) as raised:
         call_command("import_articles", "/no/such/folder")

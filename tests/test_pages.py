@@ -73,7 +73,8 @@ def test_the_reader_renders_paragraphs_lists_and_provenance(editor_client, seede
     assert "<p>A Canadian charity ‘Rainbow Railroad’ helping gay men" in content
     assert "<li>legal assistance.</li>" in content
     assert article.content_hash in content
-    assert "004_8a22aefb1f4567f5.txt, record 1" in content
+    assert "seeds/004_8a22aefb1f4567f5.txt, record 1" in content
+    assert "<h2>The Rainbow Railroad</h2>" in content
     assert "QN Magazine" in content
 
 
