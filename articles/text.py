@@ -200,17 +200,28 @@ def infer_title(body: str) -> str:
     return sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def blocks(body: str) -> list[tuple[str, list[str]]]:
-    """The body as ("p", [text]) paragraphs, ("h", [text]) subheadings and ("ul", items), for the reader."""
+def blocks(body: str) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The body as paragraphs ("p"), subheadings ("h") and bullet lists ("ul"), for the reader.
+
+    Each block holds (offset, text) items whose text is exactly body[offset:offset + len(text)],
+    so the reader can mark claims and the browser can turn a selection back into body offsets.
+    """
     result = []
+    offset = 0
     for block in body.split("\n\n"):
-        items = block.split("\n")
-        if all(BULLET.match(item) for item in items):
-            result.append(("ul", [BULLET.sub("", item) for item in items]))
+        lines = block.split("\n")
+        if all(BULLET.match(line) for line in lines):
+            items, line_offset = [], offset
+            for line in lines:
+                marker = BULLET.match(line).end()
+                items.append((line_offset + marker, line[marker:]))
+                line_offset += len(line) + 1
+            result.append(("ul", items))
         elif result and _is_short_label(block) and not block.startswith(tuple("“\"‘'(")):
-            result.append(("h", [block]))
+            result.append(("h", [(offset, block)]))
         else:
-            result.append(("p", [block]))
+            result.append(("p", [(offset, block)]))
+        offset += len(block) + 2
     return result
 
 

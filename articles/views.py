@@ -6,7 +6,10 @@ from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
 from articles.models import Article
-from articles.text import blocks
+from claims import permissions
+from claims.anchoring import highlighted_blocks
+from claims.forms import TagClaimForm
+from claims.selectors import tag_names
 
 
 @require_GET
@@ -20,8 +23,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by").defer("raw"), pk=pk)
-    context = {"article": article, "blocks": blocks(article.body)}
-    return render(request, "articles/detail.html", context)
+    return render_reader(request, article)
+
+
+def render_reader(request: HttpRequest, article: Article, *, tag_form=None, status: int = 200) -> HttpResponse:
+    """The reader: the body with its claims highlighted, the claims panel, and the tag form."""
+    claims = list(article.claims.select_related("created_by").order_by("start", "end", "pk"))
+    context = {
+        "article": article,
+        "blocks": highlighted_blocks(article.body, claims),
+        "claims": claims,
+        "can_tag": permissions.can_tag(request.user),
+        "tag_form": tag_form or TagClaimForm(article=article),
+        "tag_names": tag_names(),
+    }
+    return render(request, "articles/detail.html", context, status=status)
 
 
 @require_GET

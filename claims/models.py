@@ -1,7 +1,41 @@
-from django.conf import settings
-from django.db import models
+from urllib.parse import urlsplit
 
-from articles.models import Article
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from articles.models import Article, Passage
+
+PREFIX_SUFFIX_LENGTH = 32
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="tag_unique_name_ignoring_case")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClaimQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("article", "created_by", "reviewed_by").prefetch_related("tags")
+
+    def with_contradicting(self):
+        contradicting = EvidenceLink.objects.filter(claim=OuterRef("pk"), stance=EvidenceLink.Stance.CONTRADICTS)
+        return self.annotate(has_contradicting=Exists(contradicting))
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("id")))
+        return {status: counts.get(status, 0) for status in Claim.Status.values}
 
 
 class Claim(models.Model):
@@ -13,22 +47,99 @@ class Claim(models.Model):
         DISPUTED = "disputed", "Disputed"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    # TextQuoteSelector (quote with prefix and suffix) and TextPositionSelector (start, end).
     quote = models.TextField()
-    prefix = models.CharField(max_length=64, blank=True)
-    suffix = models.CharField(max_length=64, blank=True)
+    prefix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
+    suffix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     wording = models.TextField(help_text="The claim in the editor's own words.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The current verdict (or the reason it was reopened); earlier ones are in the history.
+    verdict_rationale = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every change, so a save based on what someone saw earlier is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_nonempty_anchor"),
         ]
+        permissions = [
+            ("change_any_claim", "Can edit claims created by others"),
+            ("delete_any_claim", "Can delete any claim, whatever its status"),
+            ("set_verdict", "Can set the verdict on a claim"),
+        ]
 
     def __str__(self) -> str:
         return self.wording[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", args=[self.pk])
+
+
+class EvidenceLink(models.Model):
+    """A source a claim is checked against: a passage of another article, or an external URL."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    note = models.TextField(blank=True)
+    passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(max_length=2000, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    quote = models.TextField(blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(passage__isnull=False) & Q(url="")) | (Q(passage__isnull=True) & ~Q(url="")),
+                name="evidence_is_passage_or_url",
+            ),
+            models.UniqueConstraint(fields=["claim", "passage"], name="evidence_passage_once_per_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source_label}"
+
+    @property
+    def source_label(self) -> str:
+        if self.passage_id:
+            return self.passage.article.title
+        return self.title or self.url
+
+    @property
+    def source_publisher(self) -> str:
+        if self.passage_id:
+            return self.passage.article.publisher
+        return self.publisher or (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+    @property
+    def source_key(self) -> str:
+        """What makes two sources the same source for the two-source rule: publisher, else the document."""
+        publisher = " ".join(self.source_publisher.casefold().split())
+        if publisher:
+            return f"publisher:{publisher}"
+        return f"article:{self.passage.article_id}" if self.passage_id else f"url:{self.url}"

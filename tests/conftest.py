@@ -9,7 +9,9 @@ SEED_FILES = sorted(SEEDS_DIR.iterdir())
 
 
 @pytest.fixture(autouse=True)
-def _static_files_without_collectstatic(settings):
+def _test_settings(settings):
+    # A deliberately slow password hash costs a quarter second per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,8 +2,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from articles.models import Article
-from articles.text import content_hash
+from articles.models import Article, Passage
+from articles.text import content_hash, split_passages
+from claims.models import Claim, EvidenceLink
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,4 +31,35 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     raw = factory.LazyAttribute(lambda a: a.body.encode())
     content_hash = factory.LazyAttribute(lambda a: content_hash(a.body))
     origin_file = "factory.txt"
-    publisher = "Factory News"
+    publisher = factory.Sequence(lambda n: f"Publisher {n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim on the article's first sentence-sized span (or the span given by start/end)."""
+
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    created_by = factory.SubFactory(UserFactory, role="editor")
+    start = 0
+    end = factory.LazyAttribute(lambda c: c.article.body.index(".") + 1)
+    quote = factory.LazyAttribute(lambda c: c.article.body[c.start : c.end])
+    wording = factory.LazyAttribute(lambda c: c.quote)
+
+
+class PassageEvidenceFactory(factory.django.DjangoModelFactory):
+    """A link to the first passage of a new article from its own publisher."""
+
+    class Meta:
+        model = EvidenceLink
+
+    claim = factory.SubFactory(ClaimFactory)
+    stance = EvidenceLink.Stance.SUPPORTS
+    passage = factory.LazyFunction(lambda: _passage_of(ArticleFactory()))
+    added_by = factory.SelfAttribute("claim.created_by")
+
+
+def _passage_of(article: Article) -> Passage:
+    start, end, text = split_passages(article.body)[0]
+    return Passage.objects.create(article=article, index=0, start=start, end=end, text=text)

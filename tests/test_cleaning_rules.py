@@ -63,9 +63,16 @@ def test_the_content_hash_ignores_whitespace_only():
 def test_blocks_tell_paragraphs_subheadings_and_bullet_lists_apart():
     body = "Intro.\n\n• one\n• two\n\nTaking action\n\n“A short quote”\n\nEnd."
     assert blocks(body) == [
-        ("p", ["Intro."]),
-        ("ul", ["one", "two"]),
-        ("h", ["Taking action"]),
-        ("p", ["“A short quote”"]),
-        ("p", ["End."]),
+        ("p", [(0, "Intro.")]),
+        ("ul", [(10, "one"), (16, "two")]),
+        ("h", [(21, "Taking action")]),
+        ("p", [(36, "“A short quote”")]),
+        ("p", [(53, "End.")]),
     ]
+
+
+def test_block_offsets_slice_the_body_for_every_seed(seeded):
+    for article in seeded.values():
+        for _, items in blocks(article.body):
+            for offset, text in items:
+                assert article.body[offset : offset + len(text)] == text

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "simple_history",
     "workbench",
     "articles",
     "claims",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -148,3 +150,8 @@ LOGGING = {
 
 # Workbench's own settings.
 WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")
+WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
+# A reviewer may not set the verdict on a claim they tagged themselves.
+WORKBENCH_FOUR_EYES = envbool("WORKBENCH_FOUR_EYES", "True")
+# The two-source rule: independent supporting sources a claim needs to be verified.
+WORKBENCH_MIN_SUPPORTING_SOURCES = envint("WORKBENCH_MIN_SUPPORTING_SOURCES", "2")

@@ -3,12 +3,19 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-VIEW = ["articles.view_article", "articles.view_passage", "claims.view_claim"]
-EDIT = ["claims.add_claim", "claims.change_claim", "claims.delete_claim"]
+VIEW = [
+    "articles.view_article", "articles.view_passage",
+    "claims.view_claim", "claims.view_evidencelink", "claims.view_tag",
+]  # fmt: skip
+EDIT = [
+    "claims.add_claim", "claims.change_claim", "claims.delete_claim", "claims.add_tag",
+    "claims.add_evidencelink", "claims.delete_evidencelink",
+]  # fmt: skip
+REVIEW = ["claims.change_any_claim", "claims.set_verdict"]
 ROLE_PERMISSIONS = {
     "viewer": VIEW,
     "editor": VIEW + EDIT,
-    "reviewer": VIEW + EDIT,
+    "reviewer": VIEW + EDIT + REVIEW,
     "admin": ["articles.*", "claims.*", "auth.*"],
 }
 

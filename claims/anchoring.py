@@ -1,0 +1,94 @@
+"""Where a claim sits in its article: W3C TextQuoteSelector (quote, prefix, suffix) and
+TextPositionSelector (start, end), and how the reader shows claims as highlights."""
+
+import re
+from dataclasses import dataclass, field
+
+from articles.text import blocks
+from claims.models import PREFIX_SUFFIX_LENGTH
+
+
+class AnchorError(ValueError):
+    """The selection cannot anchor a claim; the message says why, for the person tagging."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+def anchor_at(body: str, start: int, end: int) -> Anchor:
+    """The anchor for body[start:end], trimmed of surrounding white space."""
+    if not 0 <= start < end <= len(body):
+        raise AnchorError(f"The selection {start}-{end} is outside the article text (0-{len(body)}).")
+    text = body[start:end]
+    start += len(text) - len(text.lstrip())
+    end -= len(text) - len(text.rstrip())
+    if start >= end:
+        raise AnchorError("The selection holds no words.")
+    return Anchor(
+        start=start,
+        end=end,
+        quote=body[start:end],
+        prefix=body[max(0, start - PREFIX_SUFFIX_LENGTH) : start],
+        suffix=body[end : end + PREFIX_SUFFIX_LENGTH],
+    )
+
+
+def anchor_for_quote(body: str, quote: str) -> Anchor:
+    """Find pasted words in the body, whatever white space they were copied with; they must occur once."""
+    words = quote.split()
+    if not words:
+        raise AnchorError("Enter the words of the article that make the claim.")
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    matches = list(pattern.finditer(body))
+    if not matches:
+        raise AnchorError("These words do not appear in the article. Copy them exactly from the text.")
+    if len(matches) > 1:
+        raise AnchorError(f"These words appear {len(matches)} times in the article; add a few more words.")
+    return anchor_at(body, matches[0].start(), matches[0].end())
+
+
+def check_anchor(body: str, *, start: int, end: int, quote: str) -> None:
+    if body[start:end] != quote:
+        raise AnchorError("The claim's offsets do not slice the article to its quote.")
+
+
+# --- Highlights in the reader ------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    text: str
+    claims: list = field(default_factory=list)  # innermost (shortest) claim first
+
+    @property
+    def claim(self):
+        return self.claims[0] if self.claims else None
+
+
+@dataclass
+class Item:
+    start: int
+    segments: list[Segment]
+
+
+def highlighted_blocks(body: str, claims) -> list[tuple[str, list[Item]]]:
+    """The reader's blocks, each item cut into segments at claim boundaries, overlaps included."""
+    claims = sorted(claims, key=lambda c: (c.end - c.start, c.pk))
+    return [(kind, [_item(start, text, claims) for start, text in items]) for kind, items in blocks(body)]
+
+
+def _item(start: int, text: str, claims) -> Item:
+    end = start + len(text)
+    inside = [c for c in claims if c.start < end and c.end > start]
+    cuts = sorted({start, end, *(max(c.start, start) for c in inside), *(min(c.end, end) for c in inside)})
+    segments = []
+    for left, right in zip(cuts, cuts[1:]):
+        covering = [c for c in inside if c.start <= left and c.end >= right]
+        segments.append(Segment(text[left - start : right - start], covering))
+    return Item(start, segments)

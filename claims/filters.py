@@ -1,0 +1,52 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from articles.models import Article
+from claims.models import Claim, Tag
+
+SORTS = (
+    ("created_at", "created"),
+    ("reviewed_at", "reviewed"),
+    ("status", "status"),
+    ("wording", "wording"),
+    ("article__title", "article"),
+)
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Text in wording or quote")
+    status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label="Any status")
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
+    )
+    article = django_filters.ModelChoiceFilter(queryset=Article.objects.only("pk", "title"), empty_label="Any article")
+    publisher = django_filters.CharFilter(field_name="article__publisher", lookup_expr="iexact", label="Publisher")
+    created_by = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label="Tagged by", empty_label="Anyone"
+    )
+    reviewer = django_filters.ModelChoiceFilter(
+        field_name="reviewed_by", queryset=get_user_model().objects.order_by("username"), empty_label="Anyone"
+    )
+    created = django_filters.DateFromToRangeFilter(
+        field_name="created_at", label="Tagged between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+    reviewed = django_filters.DateFromToRangeFilter(
+        field_name="reviewed_at", label="Reviewed between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+    has_contradicting = django_filters.BooleanFilter(
+        field_name="has_contradicting", label="Has a contradicting source", widget=forms.Select(
+            choices=[("", "Either"), ("true", "Yes"), ("false", "No")]
+        )
+    )
+    sort = django_filters.OrderingFilter(fields=SORTS, label="Sort by")
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(wording__icontains=word) | Q(quote__icontains=word))
+        return queryset

@@ -1,0 +1,35 @@
+"""Who may do what with claims. Views and services both ask here; hiding a button is only a courtesy."""
+
+from claims.models import Claim, EvidenceLink
+
+
+def can_tag(user) -> bool:
+    return user.has_perm("claims.add_claim")
+
+
+def can_edit(user, claim: Claim) -> bool:
+    if user.has_perm("claims.change_any_claim"):
+        return True
+    return user.has_perm("claims.change_claim") and claim.created_by_id == user.pk
+
+
+def can_delete(user, claim: Claim) -> bool:
+    """Editors may delete their own claims while open: a verdict is a reviewer's work, not theirs to drop."""
+    if user.has_perm("claims.delete_any_claim"):
+        return True
+    own = user.has_perm("claims.delete_claim") and claim.created_by_id == user.pk
+    return own and claim.status == Claim.Status.OPEN
+
+
+def can_link(user) -> bool:
+    return user.has_perm("claims.add_evidencelink")
+
+
+def can_unlink(user, link: EvidenceLink) -> bool:
+    if not user.has_perm("claims.delete_evidencelink"):
+        return False
+    return link.added_by_id == user.pk or can_edit(user, link.claim)
+
+
+def can_set_verdict(user) -> bool:
+    return user.has_perm("claims.set_verdict")

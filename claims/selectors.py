@@ -1,0 +1,54 @@
+"""Reads shared by the claim pages."""
+
+from django.db.models import Q
+
+from articles.models import Passage
+from claims.models import Claim, EvidenceLink, Tag
+from claims import permissions
+from claims.rules import claim_blockers, independent_support, reviewer_blockers
+
+PASSAGE_RESULTS = 20
+
+__all__ = ["evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
+
+
+def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
+    """(stance, label, links) for every stance, in the order a reviewer reads them."""
+    return [(value, label, [link for link in links if link.stance == value]) for value, label in EvidenceLink.Stance.choices]
+
+
+def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[dict]:
+    """Each verdict the claim could move to, with what still stands in its way (the rationale aside).
+
+    Anyone may read what the claim needs; what stands in the way of this reviewer shows to reviewers.
+    """
+    personal = reviewer_blockers(claim=claim, user=user) if permissions.can_set_verdict(user) else []
+    return [
+        {
+            "status": status,
+            "label": label,
+            "blockers": personal + claim_blockers(claim=claim, links=links, status=status, rationale=None),
+        }
+        for status, label in Claim.Status.choices
+        if status != claim.status
+    ]
+
+
+def passage_search(*, claim: Claim, text: str) -> list[Passage]:
+    """Passages of other articles holding every word searched for."""
+    words = text.split()
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query &= Q(text__icontains=word)
+    passages = Passage.objects.filter(query).exclude(article_id=claim.article_id).select_related("article")
+    return list(passages.order_by("article_id", "index")[:PASSAGE_RESULTS])
+
+
+def tag_text(claim: Claim) -> str:
+    return ", ".join(tag.name for tag in claim.tags.all())
+
+
+def tag_names() -> list[str]:
+    return list(Tag.objects.values_list("name", flat=True))

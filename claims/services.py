@@ -1,0 +1,198 @@
+"""Writes that touch claims: tagging, editing, linking sources, verdicts. Each checks who may do it,
+runs in one transaction and records the acting user in the history."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from articles.models import Article, Passage
+from claims import permissions
+from claims.anchoring import Anchor, check_anchor
+from claims.models import Claim, EvidenceLink, Tag
+from claims.rules import verdict_blockers
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+class StaleClaim(Exception):
+    """The claim changed since the person loaded it; carries the current claim to show what changed."""
+
+    def __init__(self, current: Claim):
+        self.current = current
+        super().__init__(
+            f"Someone else changed this claim since you opened it (now version {current.version}). "
+            "Nothing was saved: review their change below and apply yours again."
+        )
+
+
+class VerdictRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+def parse_tags(text: str) -> list[str]:
+    """ "Funding, casualties,, funding " -> ["Funding", "casualties"]: trimmed, unique ignoring case."""
+    names: dict[str, str] = {}
+    for raw in text.split(","):
+        name = " ".join(raw.split())
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError({"tags": f"A tag can have at most {TAG_MAX_LENGTH} characters: “{name[:20]}…”."})
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    matching = Tag.objects.annotate(key=Lower("name")).filter(key__in=[name.lower() for name in names])
+    existing = {tag.name.casefold(): tag for tag in matching}
+    tags = []
+    for name in names:
+        tag = existing.get(name.casefold())
+        if tag is None:
+            tag = Tag.objects.create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def _locked(claim: Claim, expected_version: int | None) -> Claim:
+    """The claim's row, locked until the transaction ends; refused if it moved past what the user saw."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleClaim(current)
+    return current
+
+
+def _save(claim: Claim, user) -> None:
+    claim.version += 1
+    claim._history_user = user
+    claim.save()
+
+
+def claim_create(*, article: Article, user, anchor: Anchor, wording: str = "", tags: str = "") -> Claim:
+    if not permissions.can_tag(user):
+        raise PermissionDenied("Only editors, reviewers and admins tag claims.")
+    check_anchor(article.body, start=anchor.start, end=anchor.end, quote=anchor.quote)
+    tag_names = parse_tags(tags)
+    with transaction.atomic():
+        claim = Claim(
+            article=article,
+            start=anchor.start,
+            end=anchor.end,
+            quote=anchor.quote,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+            wording=" ".join(wording.split()) or anchor.quote,
+            created_by=user,
+        )
+        claim._history_user = user
+        claim.save()
+        claim.tags.set(_tags_named(tag_names))
+    return claim
+
+
+def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tags: str) -> Claim:
+    if not permissions.can_edit(user, claim):
+        raise PermissionDenied("You may edit only the claims you tagged.")
+    wording = " ".join(wording.split())
+    if not wording:
+        raise ValidationError({"wording": "Say what the claim is, in your own words."})
+    tag_names = parse_tags(tags)
+    with transaction.atomic():
+        claim = _locked(claim, expected_version)
+        claim.wording = wording
+        _save(claim, user)
+        claim.tags.set(_tags_named(tag_names))
+    return claim
+
+
+def claim_delete(*, claim: Claim, user) -> None:
+    if not permissions.can_delete(user, claim):
+        raise PermissionDenied("You may delete only your own claims, and only while they are open.")
+    with transaction.atomic():
+        claim = _locked(claim, None)
+        claim._history_user = user
+        for link in claim.evidence.all():
+            link._history_user = user
+            link.delete()
+        claim.delete()
+
+
+def evidence_add_passage(*, claim: Claim, user, passage: Passage, stance: str, note: str = "") -> EvidenceLink:
+    if passage.article_id == claim.article_id:
+        raise ValidationError("A claim's own article cannot be its evidence: choose a passage of another article.")
+    return _add_link(claim, user, EvidenceLink(passage=passage, stance=stance, note=note.strip()))
+
+
+def evidence_add_external(
+    *,
+    claim: Claim,
+    user,
+    url: str,
+    stance: str,
+    title: str = "",
+    publisher: str = "",
+    accessed_on: date | None = None,
+    quote: str = "",
+    note: str = "",
+) -> EvidenceLink:
+    link = EvidenceLink(
+        url=url.strip(),
+        title=title.strip(),
+        publisher=publisher.strip(),
+        accessed_on=accessed_on,
+        quote=quote.strip(),
+        stance=stance,
+        note=note.strip(),
+    )
+    own_url = claim.article.url
+    if own_url and link.url.rstrip("/") == own_url.rstrip("/"):
+        raise ValidationError("That URL is the claim's own article, which cannot be its evidence.")
+    return _add_link(claim, user, link)
+
+
+def _add_link(claim: Claim, user, link: EvidenceLink) -> EvidenceLink:
+    if not permissions.can_link(user):
+        raise PermissionDenied("Only editors, reviewers and admins link sources.")
+    link.claim, link.added_by = claim, user
+    link.full_clean(exclude=["claim", "added_by", "passage"])
+    try:
+        with transaction.atomic():
+            claim = _locked(claim, None)
+            link._history_user = user
+            link.save()
+            _save(claim, user)
+    except IntegrityError as exc:
+        raise ValidationError("This passage is already linked to the claim.") from exc
+    return link
+
+
+def evidence_remove(*, link: EvidenceLink, user) -> None:
+    if not permissions.can_unlink(user, link):
+        raise PermissionDenied("You may remove only the links you added, or links on claims you may edit.")
+    with transaction.atomic():
+        claim = _locked(link.claim, None)
+        link._history_user = user
+        link.delete()
+        _save(claim, user)
+
+
+def claim_set_verdict(*, claim: Claim, user, status: str, rationale: str, expected_version: int) -> Claim:
+    """Verify, dispute or reopen a claim, under the rules in claims.rules, safely against a racing reviewer."""
+    if status not in Claim.Status.values:
+        raise ValidationError({"status": f"Unknown verdict {status!r}."})
+    with transaction.atomic():
+        claim = _locked(claim, expected_version)
+        links = list(claim.evidence.select_related("passage__article"))
+        reasons = verdict_blockers(claim=claim, links=links, user=user, status=status, rationale=rationale)
+        if reasons:
+            raise VerdictRefused(reasons)
+        claim.status = status
+        claim.verdict_rationale = rationale.strip()
+        claim.reviewed_by = user
+        claim.reviewed_at = timezone.now()
+        _save(claim, user)
+    return claim

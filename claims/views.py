@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Article, Passage
+from articles.views import render_reader
+from claims import permissions, selectors, services
+from claims.filters import ClaimFilter
+from claims.forms import (
+    ClaimEditForm,
+    ExternalLinkForm,
+    PassageLinkForm,
+    PassageSearchForm,
+    TagClaimForm,
+    VerdictForm,
+)
+from claims.models import Claim, EvidenceLink
+
+
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    claims = Claim.objects.for_list().with_contradicting()
+    filters = ClaimFilter(request.GET, queryset=claims)
+    # Counts per status for the other filters, so the status tabs say what each would show.
+    unfiltered_status = ClaimFilter(request.GET.copy() | {"status": ""}, queryset=claims)
+    page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "status_counts": unfiltered_status.qs.status_counts(),
+        "statuses": Claim.Status.choices,
+    }
+    return render(request, "claims/list.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@require_POST
+def claim_create(request: HttpRequest) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("raw"), pk=request.POST.get("article") or 0)
+    if not permissions.can_tag(request.user):
+        if _wants_json(request):
+            return JsonResponse({"errors": {"__all__": ["Only editors, reviewers and admins tag claims."]}}, status=403)
+        raise PermissionDenied
+    form = TagClaimForm(request.POST, article=article)
+    if form.is_valid():
+        data = form.cleaned_data
+        claim = services.claim_create(
+            article=article, user=request.user, anchor=data["anchor"], wording=data["wording"], tags=data["tags"]
+        )
+        if _wants_json(request):
+            return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url()}, status=201)
+        messages.success(request, "Claim tagged.")
+        return redirect(f"{article.get_absolute_url()}#claim-item-{claim.pk}")
+    if _wants_json(request):
+        return JsonResponse({"errors": form.errors}, status=400)
+    return render_reader(request, article, tag_form=form, status=400)
+
+
+def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -> HttpResponse:
+    links = list(claim.evidence.select_related("passage__article", "added_by"))
+    search = PassageSearchForm(request.GET)
+    user = request.user
+    context = {
+        "claim": claim,
+        "context_before": claim.article.body[max(0, claim.start - 300) : claim.start],
+        "context_after": claim.article.body[claim.end : claim.end + 300],
+        "evidence": selectors.evidence_by_stance(links),
+        "independent_support": selectors.independent_support(links),
+        "required_support": settings.WORKBENCH_MIN_SUPPORTING_SOURCES,
+        "verdict_options": selectors.verdict_options(claim=claim, links=links, user=user),
+        "can_edit": permissions.can_edit(user, claim),
+        "can_delete": permissions.can_delete(user, claim),
+        "can_link": permissions.can_link(user),
+        "can_verdict": permissions.can_set_verdict(user),
+        "unlinkable": {link.pk for link in links if permissions.can_unlink(user, link)},
+        "search": search,
+        "passages": selectors.passage_search(claim=claim, text=search.data.get("q", "")),
+        "edit_form": forms.get("edit_form")
+        or ClaimEditForm(initial={"wording": claim.wording, "tags": selectors.tag_text(claim), "version": claim.version}),
+        "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}),
+        "external_form": forms.get("external_form") or ExternalLinkForm(),
+        "conflict": forms.get("conflict"),
+        "stances": EvidenceLink.Stance.choices,
+    }
+    return render(request, "claims/detail.html", context, status=status)
+
+
+def _get_claim(pk: int) -> Claim:
+    queryset = Claim.objects.select_related("article", "created_by", "reviewed_by").prefetch_related("tags")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_claim(pk))
+
+
+@require_POST
+def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    if not permissions.can_edit(request.user, claim):
+        raise PermissionDenied
+    form = ClaimEditForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, edit_form=form, status=400)
+    try:
+        services.claim_update(
+            claim=claim,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            wording=form.cleaned_data["wording"],
+            tags=form.cleaned_data["tags"],
+        )
+    except services.StaleClaim as stale:
+        return _conflict(request, stale, yours=form.cleaned_data, edit_form=_rebased(ClaimEditForm, form, stale))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _detail(request, claim, edit_form=form, status=400)
+    messages.success(request, "Claim saved.")
+    return redirect(claim)
+
+
+def _rebased(form_class, form, stale: services.StaleClaim):
+    """The person's own input, now based on the current version, so saving again is a deliberate choice."""
+    return form_class(initial={**form.cleaned_data, "version": stale.current.version})
+
+
+def _conflict(request: HttpRequest, stale: services.StaleClaim, *, yours: dict, **forms) -> HttpResponse:
+    claim = _get_claim(stale.current.pk)
+    last_change = claim.history.select_related("history_user").first()
+    conflict = {"message": str(stale), "yours": yours, "by": last_change.history_user if last_change else None}
+    return _detail(request, claim, conflict=conflict, status=409, **forms)
+
+
+@require_POST
+def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    services.claim_delete(claim=claim, user=request.user)
+    messages.success(request, f"Claim “{claim.wording[:60]}” deleted.")
+    return redirect(claim.article)
+
+
+@require_POST
+def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    if not permissions.can_link(request.user):
+        raise PermissionDenied
+    form = PassageLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a passage and a stance.")
+        return redirect(claim)
+    passage = get_object_or_404(Passage.objects.select_related("article"), pk=form.cleaned_data["passage"])
+    try:
+        services.evidence_add_passage(
+            claim=claim,
+            user=request.user,
+            passage=passage,
+            stance=form.cleaned_data["stance"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Linked a {form.cleaned_data['stance']} passage from “{passage.article.title}”.")
+    return redirect(f"{claim.get_absolute_url()}?{request.GET.urlencode()}#evidence")
+
+
+@require_POST
+def evidence_add_external(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    if not permissions.can_link(request.user):
+        raise PermissionDenied
+    form = ExternalLinkForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, external_form=form, status=400)
+    try:
+        services.evidence_add_external(claim=claim, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _detail(request, claim, external_form=form, status=400)
+    messages.success(request, "Linked the external source.")
+    return redirect(f"{claim.get_absolute_url()}#evidence")
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    link = get_object_or_404(EvidenceLink.objects.select_related("claim"), pk=link_pk, claim_id=pk)
+    services.evidence_remove(link=link, user=request.user)
+    messages.success(request, "Source link removed. The removal is kept in the claim's history.")
+    return redirect(f"{link.claim.get_absolute_url()}#evidence")
+
+
+@require_POST
+def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    if not permissions.can_set_verdict(request.user):
+        raise PermissionDenied
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, verdict_form=form, status=400)
+    try:
+        claim = services.claim_set_verdict(
+            claim=claim,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            rationale=form.cleaned_data["rationale"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.StaleClaim as stale:
+        return _conflict(request, stale, yours=form.cleaned_data, verdict_form=_rebased(VerdictForm, form, stale))
+    except services.VerdictRefused as refused:
+        for reason in refused.reasons:
+            form.add_error(None, reason)
+        return _detail(request, claim, verdict_form=form, status=400)
+    messages.success(request, f"Claim marked {claim.get_status_display().lower()}.")
+    return redirect(claim)
