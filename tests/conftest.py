@@ -1,6 +1,8 @@
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from tests.factories import UserFactory
 
@@ -16,6 +18,12 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups, as the migration makes them: a transactional test flushes them away after it."""
+    importlib.import_module("workbench.migrations.0001_roles").create_roles(apps, None)
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """Browser tests: Playwright drives Debian's chromium against pytest-django's live server."""
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -27,12 +25,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, as the migration makes them: a transactional test flushes them away after it."""
-    importlib.import_module("workbench.migrations.0001_roles").create_roles(apps, None)
 
 
 @pytest.fixture

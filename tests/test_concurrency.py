@@ -1,0 +1,86 @@
+"""Two people acting on one claim at once: the second is refused, nothing is silently overwritten."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from claims.models import Claim
+from claims.services import StaleClaim, claim_set_verdict, claim_update
+from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def contested_claim(roles):
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks need PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE instead.")
+    claim = ClaimFactory(created_by=UserFactory(username="tagger", role="editor"))
+    for publisher in ("Daily One", "Daily Two"):
+        PassageEvidenceFactory(claim=claim, passage=_passage_of(ArticleFactory(publisher=publisher)))
+    return Claim.objects.get(pk=claim.pk)
+
+
+def run_at_once(*actions):
+    """Run each action on its own thread, so on its own database connection, released together."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except StaleClaim as stale:
+            outcomes[index] = stale
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(contested_claim):
+    first, second = (UserFactory(username=f"reviewer-{n}", role="reviewer") for n in (1, 2))
+    seen = contested_claim.version
+
+    def decide(user, status):
+        return lambda: claim_set_verdict(
+            claim=contested_claim, user=user, status=status, rationale=f"{status} by {user}", expected_version=seen
+        )
+
+    outcomes = run_at_once(decide(first, "verified"), decide(second, "disputed"))
+    winners = [o for o in outcomes if isinstance(o, Claim)]
+    assert len(winners) == 1 and sum(isinstance(o, StaleClaim) for o in outcomes) == 1
+    final = Claim.objects.get(pk=contested_claim.pk)
+    assert (final.status, final.version) == (winners[0].status, seen + 1)
+    assert final.verdict_rationale == winners[0].verdict_rationale
+
+
+def test_a_verdict_waits_for_an_edit_holding_the_row_and_then_sees_it(contested_claim):
+    reviewer = UserFactory(username="reviewer-3", role="reviewer")
+    seen = contested_claim.version
+    locked, release = threading.Event(), threading.Event()
+
+    def slow_edit():
+        with transaction.atomic():
+            claim_update(claim=contested_claim, user=contested_claim.created_by, expected_version=seen,
+                         wording="Edited while the reviewer was reading", tags="")  # fmt: skip
+            locked.set()
+            release.wait(timeout=10)
+
+    def verdict():
+        locked.wait(timeout=10)
+        threading.Timer(0.5, release.set).start()  # the edit commits while the verdict waits on the lock
+        return claim_set_verdict(
+            claim=contested_claim, user=reviewer, status="verified", rationale="Two sources", expected_version=seen
+        )
+
+    edit_outcome, verdict_outcome = run_at_once(slow_edit, verdict)
+    assert isinstance(verdict_outcome, StaleClaim) and edit_outcome is None
+    final = Claim.objects.get(pk=contested_claim.pk)
+    assert (final.status, final.wording) == ("open", "Edited while the reviewer was reading")
