@@ -27,13 +27,15 @@ class TagClaimForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        selected = data.get("start") is not None and data.get("end") is not None
         try:
-            if data.get("start") is not None and data.get("end") is not None:
+            if selected:
                 data["anchor"] = anchor_at(self.article.body, data["start"], data["end"])
             else:
                 data["anchor"] = anchor_for_quote(self.article.body, data.get("quote", ""))
         except AnchorError as exc:
-            self.add_error("quote", str(exc))
+            # A selection has no field of its own to show the error beside; pasted words do.
+            self.add_error(None if selected else "quote", str(exc))
         return data
 
 
@@ -44,12 +46,17 @@ class ClaimEditForm(forms.Form):
 
 
 class VerdictForm(forms.Form):
-    status = forms.ChoiceField(choices=Claim.Status.choices, widget=forms.RadioSelect, label="Verdict")
+    status = forms.ChoiceField(widget=forms.RadioSelect, label="Verdict")
     rationale = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale",
         help_text="Why: the sources and reasoning another reviewer should know.",
     )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}  # as the claim page says it
+        self.fields["status"].choices = [(s, labels[s]) for s in Claim.Status.values if s != claim.status]
 
 
 class PassageLinkForm(forms.Form):

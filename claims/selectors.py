@@ -23,13 +23,14 @@ def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[di
     Anyone may read what the claim needs; what stands in the way of this reviewer shows to reviewers.
     """
     personal = reviewer_blockers(claim=claim, user=user) if permissions.can_set_verdict(user) else []
+    labels = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}
     return [
         {
             "status": status,
-            "label": label,
+            "label": labels[status],
             "blockers": personal + claim_blockers(claim=claim, links=links, status=status, rationale=None),
         }
-        for status, label in Claim.Status.choices
+        for status in Claim.Status.values
         if status != claim.status
     ]
 

@@ -84,7 +84,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "passages": selectors.passage_search(claim=claim, text=search.data.get("q", "")),
         "edit_form": forms.get("edit_form")
         or ClaimEditForm(initial={"wording": claim.wording, "tags": selectors.tag_text(claim), "version": claim.version}),
-        "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}),
+        "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}, claim=claim),
         "external_form": forms.get("external_form") or ExternalLinkForm(),
         "conflict": forms.get("conflict"),
         "stances": EvidenceLink.Stance.choices,
@@ -127,9 +127,9 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(claim)
 
 
-def _rebased(form_class, form, stale: services.StaleClaim):
+def _rebased(form_class, form, stale: services.StaleClaim, **kwargs):
     """The person's own input, now based on the current version, so saving again is a deliberate choice."""
-    return form_class(initial={**form.cleaned_data, "version": stale.current.version})
+    return form_class(initial={**form.cleaned_data, "version": stale.current.version}, **kwargs)
 
 
 def _conflict(request: HttpRequest, stale: services.StaleClaim, *, yours: dict, **forms) -> HttpResponse:
@@ -202,7 +202,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_set_verdict(request.user):
         raise PermissionDenied
-    form = VerdictForm(request.POST)
+    form = VerdictForm(request.POST, claim=claim)
     if not form.is_valid():
         return _detail(request, claim, verdict_form=form, status=400)
     try:
@@ -214,7 +214,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except services.StaleClaim as stale:
-        return _conflict(request, stale, yours=form.cleaned_data, verdict_form=_rebased(VerdictForm, form, stale))
+        return _conflict(request, stale, yours=form.cleaned_data, verdict_form=_rebased(VerdictForm, form, stale, claim=stale.current))
     except services.VerdictRefused as refused:
         for reason in refused.reasons:
             form.add_error(None, reason)

@@ -39,7 +39,7 @@ def test_a_bad_selection_answers_the_script_with_field_errors(editor_client, see
         headers={"X-Requested-With": "fetch"},
     )
     assert response.status_code == 400
-    assert "outside the article text" in response.json()["errors"]["quote"][0]
+    assert "outside the article text" in response.json()["errors"]["__all__"][0]
     assert not Claim.objects.exists()
 
 
