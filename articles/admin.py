@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from articles.models import Article
 
@@ -9,6 +10,7 @@ PROVENANCE = (
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
     list_display = ("title", "publisher", "published_at", "title_inferred", "origin_file", "imported_at")
     list_filter = ("publisher", "title_inferred", "imported_at", "published_at")
     search_fields = ("title", "url", "publisher", "origin_file", "content_hash")

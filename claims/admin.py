@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,6 +46,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 @admin.register(EvidenceLink)
 class EvidenceLinkAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
     list_display = ("claim", "stance", "source", "added_by", "added_at")
     list_filter = ("stance", "added_at")
     search_fields = ("claim__wording", "url", "title", "publisher", "passage__text", "note")

@@ -1,5 +1,6 @@
 from django import forms
 
+from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
 from claims.models import Claim, EvidenceLink
 
@@ -66,6 +67,8 @@ class PassageLinkForm(forms.Form):
 
 
 class ExternalLinkForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, assume_scheme="https", label="URL")
+
     class Meta:
         model = EvidenceLink
         fields = ["url", "title", "publisher", "accessed_on", "quote", "stance", "note"]
@@ -74,12 +77,16 @@ class ExternalLinkForm(forms.ModelForm):
             "quote": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"url": "URL", "accessed_on": "Date accessed", "quote": "Quote (optional)"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["url"].required = True
+        labels = {"accessed_on": "Date accessed", "quote": "Quote (optional)"}
 
 
 class PassageSearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search passages of other articles")
+    source = forms.ModelChoiceField(
+        queryset=Article.objects.only("pk", "title").order_by("title"), required=False,
+        label="In article", empty_label="Any other article",
+    )  # fmt: skip
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = self.fields["source"].queryset.exclude(pk=claim.article_id)

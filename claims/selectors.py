@@ -1,13 +1,12 @@
 """Reads shared by the claim pages."""
 
-from django.db.models import Q
-
-from articles.models import Passage
+from articles.models import Article, Passage
 from claims.models import Claim, EvidenceLink, Tag
 from claims import permissions
 from claims.rules import claim_blockers, independent_support, reviewer_blockers
 
 PASSAGE_RESULTS = 20
+ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
 
 __all__ = ["evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
 
@@ -35,15 +34,16 @@ def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[di
     ]
 
 
-def passage_search(*, claim: Claim, text: str) -> list[Passage]:
-    """Passages of other articles holding every word searched for."""
+def passage_search(*, claim: Claim, text: str, article: Article | None = None) -> list[Passage]:
+    """Passages of other articles holding every word searched for; all of one article's when it is chosen."""
     words = text.split()
-    if not words:
+    if not words and article is None:
         return []
-    query = Q()
+    passages = Passage.objects.exclude(article_id=claim.article_id).select_related("article")
     for word in words:
-        query &= Q(text__icontains=word)
-    passages = Passage.objects.filter(query).exclude(article_id=claim.article_id).select_related("article")
+        passages = passages.filter(text__icontains=word)
+    if article is not None:
+        return list(passages.filter(article=article).order_by("index")[:ARTICLE_PASSAGES])
     return list(passages.order_by("article_id", "index")[:PASSAGE_RESULTS])
 
 

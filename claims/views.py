@@ -26,7 +26,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     claims = Claim.objects.for_list().with_contradicting()
     filters = ClaimFilter(request.GET, queryset=claims)
     # Counts per status for the other filters, so the status tabs say what each would show.
-    unfiltered_status = ClaimFilter(request.GET.copy() | {"status": ""}, queryset=claims)
+    other_filters = request.GET.copy()
+    other_filters.pop("status", None)
+    unfiltered_status = ClaimFilter(other_filters, queryset=claims)
     page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -65,7 +67,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -> HttpResponse:
     links = list(claim.evidence.select_related("passage__article", "added_by"))
-    search = PassageSearchForm(request.GET)
+    search = PassageSearchForm(request.GET, claim=claim)
+    search.is_valid()
     user = request.user
     context = {
         "claim": claim,
@@ -81,7 +84,9 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "can_verdict": permissions.can_set_verdict(user),
         "unlinkable": {link.pk for link in links if permissions.can_unlink(user, link)},
         "search": search,
-        "passages": selectors.passage_search(claim=claim, text=search.data.get("q", "")),
+        "passages": selectors.passage_search(
+            claim=claim, text=search.cleaned_data.get("q", ""), article=search.cleaned_data.get("source")
+        ),
         "edit_form": forms.get("edit_form")
         or ClaimEditForm(initial={"wording": claim.wording, "tags": selectors.tag_text(claim), "version": claim.version}),
         "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}, claim=claim),

@@ -104,6 +104,14 @@ def test_status_counts_follow_the_other_filters(editor_client, editor):
     assert response.context["page"].paginator.count == 1
 
 
+def test_status_counts_follow_a_text_search(editor_client, editor):
+    ClaimFactory(created_by=editor, wording="Aid convoy arrived", status="verified")
+    ClaimFactory(created_by=editor, wording="Aid convoy delayed")
+    ClaimFactory(created_by=editor, wording="Unrelated")
+    response = editor_client.get(reverse("claims:list"), {"q": "convoy", "status": "open"})
+    assert response.context["status_counts"] == {"open": 1, "verified": 1, "disputed": 0}
+
+
 def test_has_contradicting_source_filter(editor_client, editor):
     contradicted = ClaimFactory(created_by=editor, wording="Contradicted one")
     PassageEvidenceFactory(claim=contradicted, stance="contradicts")
@@ -147,6 +155,18 @@ def test_passage_search_offers_other_articles_passages_only(editor_client, edito
     content = editor_client.get(claim.get_absolute_url(), {"q": "dam burst"}).content.decode()
     assert "Witnesses say the dam burst before noon." in content
     assert content.count("<blockquote>The dam burst at noon.") == 0
+
+
+def test_an_editor_reads_another_articles_passages_to_pick_one(editor_client, editor):
+    claim = ClaimFactory(created_by=editor)
+    other = ArticleFactory(title="Wire copy", body="First fact here. Second fact there.")
+    for index, (start, end, text) in enumerate([(0, 16, "First fact here."), (17, 35, "Second fact there.")]):
+        other.passages.create(index=index, start=start, end=end, text=text)
+    response = editor_client.get(claim.get_absolute_url(), {"source": other.pk})
+    content = response.content.decode()
+    assert "<blockquote>First fact here.</blockquote>" in content and "<blockquote>Second fact there.</blockquote>" in content
+    own = editor_client.get(claim.get_absolute_url(), {"source": claim.article_id}).context["search"]
+    assert "source" in own.errors  # the claim's own article is not offered
 
 
 def test_a_stale_edit_is_refused_and_shows_what_changed(client, editor, reviewer):

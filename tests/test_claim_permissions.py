@@ -9,6 +9,10 @@ from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory
 ROLES = ["anonymous", "viewer", "owner", "other_editor", "reviewer", "admin"]
 
 
+def matrix(expected: list[bool]) -> list[tuple[str, bool]]:
+    return list(zip(ROLES, expected, strict=True))
+
+
 @pytest.fixture
 def people(viewer, editor, reviewer, admin_user):
     other = UserFactory(username="other-editor", role="editor")
@@ -40,7 +44,7 @@ def test_everyone_logged_in_reads_the_claim_list_and_page(client, people, claim,
         assert allowed(client.get(url)) == (role != "anonymous")
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, True, True, True, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, True, True, True, True]))
 def test_who_may_tag_a_claim(client, people, role, expected):
     article = ArticleFactory()
     act_as(client, people, role)
@@ -49,7 +53,7 @@ def test_who_may_tag_a_claim(client, people, role, expected):
     assert Claim.objects.filter(article=article).exists() == expected
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, True, False, True, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, True, False, True, True]))
 def test_who_may_edit_a_claim(client, people, claim, role, expected):
     act_as(client, people, role)
     response = client.post(
@@ -59,7 +63,7 @@ def test_who_may_edit_a_claim(client, people, claim, role, expected):
     assert (Claim.objects.get(pk=claim.pk).wording == "Rewritten") == expected
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, True, False, False, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, True, False, False, True]))
 def test_who_may_delete_an_open_claim(client, people, claim, role, expected):
     act_as(client, people, role)
     allowed(client.post(reverse("claims:delete", args=[claim.pk])))
@@ -74,7 +78,7 @@ def test_an_editor_cannot_delete_their_claim_once_it_has_a_verdict(client, edito
     assert Claim.objects.filter(pk=claim.pk).exists()
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, True, True, True, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, True, True, True, True]))
 def test_who_may_link_a_source(client, people, claim, role, expected):
     passage = _passage_of(ArticleFactory())
     act_as(client, people, role)
@@ -85,7 +89,7 @@ def test_who_may_link_a_source(client, people, claim, role, expected):
     assert claim.evidence.exists() == expected
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, True, False, True, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, True, False, True, True]))
 def test_who_may_remove_a_link_someone_else_added(client, people, claim, reviewer, role, expected):
     link = PassageEvidenceFactory(claim=claim, added_by=reviewer)
     act_as(client, people, role)
@@ -100,7 +104,7 @@ def test_an_editor_may_remove_a_link_they_added_to_another_editors_claim(client,
     assert not EvidenceLink.objects.filter(pk=link.pk).exists()
 
 
-@pytest.mark.parametrize("role, expected", zip(ROLES, [False, False, False, False, True, True]))
+@pytest.mark.parametrize("role, expected", matrix([False, False, False, False, True, True]))
 def test_who_may_set_a_verdict(client, people, claim, role, expected):
     act_as(client, people, role)
     response = client.post(

@@ -54,8 +54,8 @@ def tag(page, words, wording="", tags=""):
 
 
 def link_passage(page, search, stance):
-    page.get_by_role("searchbox", name="Search passages of other articles").fill(search)
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("searchbox", name="Words in the passage").fill(search)
+    page.get_by_role("button", name="Find passages").click()
     result = page.locator(".passages li").filter(has_text=search).first
     result.get_by_role("button", name=stance).click()
     expect(page.get_by_role("listitem").filter(has_text=search).first).to_be_visible()
