@@ -45,7 +45,8 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_POST
 def claim_create(request: HttpRequest) -> HttpResponse:
-    article = get_object_or_404(Article.objects.defer("raw"), pk=request.POST.get("article") or 0)
+    article_id = request.POST.get("article", "")
+    article = get_object_or_404(Article.objects.defer("raw"), pk=int(article_id) if article_id.isdigit() else 0)
     if not permissions.can_tag(request.user):
         if _wants_json(request):
             return JsonResponse({"errors": {"__all__": ["Only editors, reviewers and admins tag claims."]}}, status=403)
@@ -173,7 +174,8 @@ def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Linked a {form.cleaned_data['stance']} passage from “{passage.article.title}”.")
+        stance = EvidenceLink.Stance(form.cleaned_data["stance"]).label.lower()
+        messages.success(request, f"Linked a passage of “{passage.article.title}” ({stance}).")
     return redirect(f"{claim.get_absolute_url()}?{request.GET.urlencode()}#evidence")
 
 

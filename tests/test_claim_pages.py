@@ -43,6 +43,12 @@ def test_a_bad_selection_answers_the_script_with_field_errors(editor_client, see
     assert not Claim.objects.exists()
 
 
+@pytest.mark.parametrize("article", ["", "abc", "99999"])
+def test_tagging_a_missing_or_forged_article_is_not_found(editor_client, db, article):
+    response = editor_client.post(reverse("claims:create"), {"article": article, "start": 0, "end": 5})
+    assert response.status_code == 404
+
+
 def test_without_javascript_a_claim_is_tagged_by_pasting_its_words(editor_client, seeded):
     article = seeded["000"]
     response = editor_client.post(
