@@ -3,11 +3,37 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from workbench.audit import CHANNELS, ChannelHistoricalModel
 
 http_url = URLValidator(schemes=["http", "https"])
 
 
 NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-imported_at", "-id")
+
+
+class ImportBatch(models.Model):
+    """One run of an import: who brought which files in, through which channel, and what became of each record."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    files = models.JSONField(default=list, help_text="Names of the files imported.")
+    imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, help_text="The per-record outcome, as import_articles --report writes it.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk}: {self.imported} imported, {self.duplicates} duplicates, {self.rejected} rejected"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -40,8 +66,13 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
 
     objects = ArticleQuerySet.as_manager()
+    # Metadata edits; the body never changes and the raw bytes are kept once, on the article itself.
+    history = HistoricalRecords(bases=[ChannelHistoricalModel], excluded_fields=["body", "raw"])
 
     class Meta:
         ordering = NEWEST_FIRST

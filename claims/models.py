@@ -9,13 +9,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Passage
+from workbench.audit import ChannelHistoricalModel
 
 PREFIX_SUFFIX_LENGTH = 32
 
 
 class Tag(models.Model):
     name = models.CharField(max_length=50)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChannelHistoricalModel])
 
     class Meta:
         ordering = ["name"]
@@ -68,7 +69,7 @@ class Claim(models.Model):
     # Bumped on every change, so a save based on what someone saw earlier is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags], bases=[ChannelHistoricalModel])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -109,7 +110,7 @@ class EvidenceLink(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChannelHistoricalModel])
 
     class Meta:
         ordering = ["added_at", "id"]

@@ -105,3 +105,16 @@ def test_the_command_exits_2_for_a_missing_path(db):
     with pytest.raises(CommandError) as raised:
         call_command("import_articles", "/no/such/folder")
     assert raised.value.returncode == 2
+
+
+def test_an_import_is_recorded_as_a_batch_with_its_report(db, admin_user):
+    report = import_files(files=[("a.txt", STORY.encode()), ("bad.json", b"{")], user=admin_user)
+    batch = report.batch
+    batch.refresh_from_db()
+    assert (batch.imported_by, batch.channel, batch.files) == (admin_user, "command", ["a.txt", "bad.json"])
+    assert (batch.imported, batch.duplicates, batch.rejected) == (1, 0, 1)
+    assert batch.report["rejected"][0]["file"] == "bad.json" and batch.finished_at
+    article = Article.objects.get()
+    assert article.import_batch == batch
+    created = article.history.get()
+    assert (created.history_type, created.history_user, created.history_channel) == ("+", admin_user, "import")

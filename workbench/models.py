@@ -1,0 +1,14 @@
+"""History of users' accounts and roles (group membership), kept by django-simple-history."""
+
+from django.contrib.auth import get_user_model
+from simple_history import register
+
+from workbench.audit import ChannelHistoricalModel
+
+register(
+    get_user_model(),
+    app=__package__,
+    m2m_fields=["groups"],
+    bases=[ChannelHistoricalModel],
+    excluded_fields=["password", "last_login"],
+)
