@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
-from articles.models import Article
+from articles.models import Article, ImportBatch
+from workbench.admin import AppendOnlyHistoryAdmin
 
 PROVENANCE = (
     "raw_as_text", "raw_encoding", "content_hash", "origin_file", "origin_record", "imported_by", "imported_at",
@@ -9,7 +10,7 @@ PROVENANCE = (
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AppendOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
     list_display = ("title", "publisher", "published_at", "title_inferred", "origin_file", "imported_at")
     list_filter = ("publisher", "title_inferred", "imported_at", "published_at")
@@ -32,3 +33,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # articles come in through an import, which records their provenance
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "imported_by", "channel", "started_at", "imported", "duplicates", "rejected")
+    list_filter = ("channel", "started_at")
+    list_select_related = ("imported_by",)
+    readonly_fields = [field.name for field in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record of what happened; shown, never edited

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Claim, EvidenceLink, Tag
+from workbench.admin import AppendOnlyHistoryAdmin
 
 
 class EvidenceInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(AppendOnlyHistoryAdmin):
     list_display = ("wording", "status", "article", "created_by", "reviewed_by", "created_at")
     list_filter = ("status", "tags", "created_at", "reviewed_at", "article__publisher")
     search_fields = ("wording", "quote", "article__title")
@@ -45,7 +45,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(SimpleHistoryAdmin):
+class EvidenceLinkAdmin(AppendOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
     list_display = ("claim", "stance", "source", "added_by", "added_at")
     list_filter = ("stance", "added_at")
@@ -62,7 +62,7 @@ class EvidenceLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(AppendOnlyHistoryAdmin):
     list_display = ("name", "claim_count")
     search_fields = ("name",)
 

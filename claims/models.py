@@ -81,6 +81,7 @@ class Claim(models.Model):
             ("change_any_claim", "Can edit claims created by others"),
             ("delete_any_claim", "Can delete any claim, whatever its status"),
             ("set_verdict", "Can set the verdict on a claim"),
+            ("restore_claim", "Can restore deleted claims and roll claims back to earlier versions"),
         ]
 
     def __str__(self) -> str:

@@ -33,3 +33,7 @@ def can_unlink(user, link: EvidenceLink) -> bool:
 
 def can_set_verdict(user) -> bool:
     return user.has_perm("claims.set_verdict")
+
+
+def can_restore(user) -> bool:
+    return user.has_perm("claims.restore_claim")

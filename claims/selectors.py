@@ -8,7 +8,7 @@ from claims.rules import claim_blockers, independent_support, reviewer_blockers
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
 
-__all__ = ["evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
+__all__ = ["deleted_claims", "evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
 
 
 def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
@@ -53,3 +53,10 @@ def tag_text(claim: Claim) -> str:
 
 def tag_names() -> list[str]:
     return list(Tag.objects.values_list("name", flat=True))
+
+
+def deleted_claims(limit: int = 200) -> list:
+    """The deletion records of claims that are still deleted, newest first."""
+    deletions = Claim.history.filter(history_type="-").select_related("history_user", "article")
+    existing = Claim.objects.filter(pk__in=deletions.values("id")).values_list("pk", flat=True)
+    return list(deletions.exclude(id__in=existing).order_by("-history_date")[:limit])

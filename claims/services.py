@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import Article, Passage
-from claims import permissions
+from claims import history, permissions
 from claims.anchoring import Anchor, check_anchor
 from claims.models import Claim, EvidenceLink, Tag
 from claims.rules import verdict_blockers
@@ -117,8 +117,84 @@ def claim_delete(*, claim: Claim, user) -> None:
         claim._history_user = user
         for link in claim.evidence.all():
             link._history_user = user
+            link._change_reason = _deleted_with(claim.pk)
             link.delete()
         claim.delete()
+
+
+def _deleted_with(claim_id: int) -> str:
+    return f"deleted with claim #{claim_id}"
+
+
+def claim_restore(*, claim_id: int, user) -> Claim:
+    """Bring a deleted claim back as it was, with the evidence links deleted along with it."""
+    if not permissions.can_restore(user):
+        raise PermissionDenied("Only admins restore deleted claims.")
+    with transaction.atomic():
+        records = list(history.claim_history(claim_id))
+        if not records or records[-1].history_type != "-":
+            raise ValidationError("Only a deleted claim can be restored.")
+        last_state = next((r for r in reversed(records) if r.history_type != "-"), records[-1])
+        claim = records[-1].instance
+        claim.version += 1
+        claim._history_user, claim._change_reason = user, "restored after deletion"
+        claim.save(force_insert=True)
+        claim.tags.set(row.tag for row in last_state.historicalclaim_tags_set.all())
+        for link_id in _links_deleted_with(claim_id):
+            link = EvidenceLink.history.filter(id=link_id).latest("history_date", "history_id").instance
+            link._history_user, link._change_reason = user, f"restored with claim #{claim_id}"
+            link.save(force_insert=True)
+    return claim
+
+
+def _links_deleted_with(claim_id: int) -> list[int]:
+    """Links whose latest record is their deletion along with the claim (not an earlier, separate removal)."""
+    latest = {}
+    for record in history.link_history(claim_id):
+        latest[record.id] = record
+    return [
+        link_id
+        for link_id, record in latest.items()
+        if record.history_type == "-" and record.history_change_reason == _deleted_with(claim_id)
+    ]
+
+
+def claim_rollback(*, claim: Claim, user, history_id: int) -> Claim:
+    """Put a claim back as it was in an earlier version: wording, anchor, tags, verdict and evidence."""
+    if not permissions.can_restore(user):
+        raise PermissionDenied("Only admins roll claims back.")
+    with transaction.atomic():
+        claim = _locked(claim, None)
+        target = claim.history.filter(history_id=history_id).exclude(history_type="-").first()
+        if target is None:
+            raise ValidationError("That version does not belong to this claim.")
+        reason = f"rolled back to version {target.version}"
+        for name in ("wording", "quote", "prefix", "suffix", "start", "end", "status", "verdict_rationale",
+                     "reviewed_by_id", "reviewed_at"):  # fmt: skip
+            setattr(claim, name, getattr(target, name))
+        claim._change_reason = reason
+        _save(claim, user)
+        claim.tags.set(row.tag for row in target.historicalclaim_tags_set.all())
+        _rollback_links(claim, user, history.links_at(claim.pk, target.history_date), reason)
+    return claim
+
+
+LINK_STATE = ["stance", "note", "passage_id", "url", "title", "publisher", "accessed_on", "quote"]
+
+
+def _rollback_links(claim: Claim, user, wanted: dict, reason: str) -> None:
+    current = {link.pk: link for link in claim.evidence.all()}
+    for link_id, link in current.items():
+        if link_id not in wanted:
+            link._history_user, link._change_reason = user, reason
+            link.delete()
+    for link_id, record in wanted.items():
+        link = record.instance
+        live = current.get(link_id)
+        if live and all(getattr(live, name) == getattr(link, name) for name in LINK_STATE):
+            continue
+        link._history_user, link._change_reason = user, reason
+        link.save(force_insert=live is None)
 
 
 def evidence_add_passage(*, claim: Claim, user, passage: Passage, stance: str, note: str = "") -> EvidenceLink:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from articles.views import render_reader
-from claims import permissions, selectors, services
+from claims import history, permissions, selectors, services
 from claims.filters import ClaimFilter
 from claims.forms import (
     ClaimEditForm,
@@ -93,6 +93,8 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}, claim=claim),
         "external_form": forms.get("external_form") or ExternalLinkForm(),
         "conflict": forms.get("conflict"),
+        "timeline": history.timeline(claim.pk),
+        "can_restore": permissions.can_restore(user),
         "stances": EvidenceLink.Stance.choices,
     }
     return render(request, "claims/detail.html", context, status=status)
@@ -227,4 +229,37 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, reason)
         return _detail(request, claim, verdict_form=form, status=400)
     messages.success(request, f"Claim marked {claim.get_status_display().lower()}.")
+    return redirect(claim)
+
+
+@require_POST
+def claim_rollback(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    history_id = request.POST.get("history_id", "")
+    try:
+        claim = services.claim_rollback(
+            claim=claim, user=request.user, history_id=int(history_id) if history_id.isdigit() else 0
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Claim rolled back; this is now version {claim.version}.")
+    return redirect(f"{claim.get_absolute_url()}#history")
+
+
+@require_GET
+def deleted_claims(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_restore(request.user):
+        raise PermissionDenied
+    return render(request, "claims/deleted.html", {"deletions": selectors.deleted_claims()})
+
+
+@require_POST
+def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        claim = services.claim_restore(claim_id=pk, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("claims:deleted")
+    messages.success(request, "Claim restored with its sources.")
     return redirect(claim)

@@ -1,0 +1,203 @@
+"""A claim's history as a story: who did what, when, from what to what.
+
+Reads the django-simple-history records of the claim and of its evidence links in a fixed number
+of queries, replays them in order, and turns each into a sentence with a field-level diff.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.humanize.templatetags.humanize import apnumber
+
+from articles.models import Passage
+from claims.models import Claim, EvidenceLink
+from claims.rules import independent_support
+
+# Fields a reader cares about; the rest (version, timestamps) change with them.
+CLAIM_FIELDS = ["wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by"]
+TAGS = "tags"
+
+
+@dataclass
+class Entry:
+    at: datetime
+    user: object | None
+    channel: str
+    kind: str  # tagged, verdict, edit, linked, unlinked, deleted, restored
+    sentence: str
+    detail: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
+    version: int | None = None
+    history_id: int | None = None
+
+
+def claim_history(claim_id: int):
+    return (
+        Claim.history.filter(id=claim_id)
+        .select_related("history_user", "reviewed_by")
+        .prefetch_related("historicalclaim_tags_set__tag")
+        .order_by("history_date", "history_id")
+    )
+
+
+def link_history(claim_id: int):
+    return (
+        EvidenceLink.history.filter(claim_id=claim_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+
+def tag_names(record) -> list[str]:
+    return sorted(row.tag.name for row in record.historicalclaim_tags_set.all())
+
+
+def links_at(claim_id: int, moment: datetime) -> dict[int, object]:
+    """The claim's evidence links as they were at `moment`: id -> the link's last historical record."""
+    state = {}
+    for record in link_history(claim_id).filter(history_date__lte=moment):
+        if record.history_type == "-":
+            state.pop(record.id, None)
+        else:
+            state[record.id] = record
+    return state
+
+
+def timeline(claim_id: int) -> list[Entry]:
+    """The whole story of a claim, oldest first."""
+    claim_records = _one_per_version(list(claim_history(claim_id)))
+    link_records = list(link_history(claim_id))
+    passages = Passage.objects.select_related("article").in_bulk({r.passage_id for r in link_records if r.passage_id})
+
+    events = sorted(
+        [(first.history_date, 0, first.history_id, "claim", (first, last)) for first, last in claim_records]
+        + [(r.history_date, 1, r.history_id, "link", r) for r in link_records]
+    )
+    entries, alive, previous = [], {}, None
+    for _, _, _, source, record in events:
+        if source == "link":
+            entry = _link_entry(record, passages)
+            if record.history_type == "-":
+                alive.pop(record.id, None)
+            else:
+                alive[record.id] = _as_link(record, passages)
+        else:
+            first, last = record
+            entry = _claim_entry(first, last, previous, list(alive.values()))
+            previous = last
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def _one_per_version(records: list) -> list[tuple]:
+    """(first, last) record of each change: setting tags after a save records the same version again."""
+    groups: list[list] = []
+    for record in records:
+        same_change = groups and groups[-1][-1].version == record.version and record.history_type == "~"
+        if same_change and groups[-1][-1].history_type != "-":
+            groups[-1].append(record)
+        else:
+            groups.append([record])
+    return [(group[0], group[-1]) for group in groups]
+
+
+def _entry(record, kind: str, sentence: str, last=None, **extra) -> Entry:
+    """An entry told from `record`; `last`, the final record of the same change, is the version to roll back to."""
+    name = record.history_user.get_username() if record.history_user else "The system"
+    reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
+    return Entry(
+        at=record.history_date,
+        user=record.history_user,
+        channel=record.get_history_channel_display(),
+        kind=kind,
+        sentence=f"{name} {sentence}{reason}",
+        history_id=(last or record).history_id,
+        **extra,
+    )
+
+
+def _claim_entry(first, record, previous, links: list[EvidenceLink]) -> Entry | None:
+    """The entry for one change of the claim: `first` and `record` are its first and last records."""
+    if first.history_type == "+":
+        kind, sentence = ("restored", "restored the deleted claim") if previous else ("tagged", "tagged the claim")
+        return _entry(first, kind, sentence, detail=f"“{record.quote}”", changes=_changes(None, record),
+                      version=record.version, last=record)  # fmt: skip
+    if first.history_type == "-":
+        return _entry(first, "deleted", "deleted the claim", version=record.version)
+
+    changes = _changes(previous, record)
+    if not changes:
+        return None  # only the version moved: a source was linked or removed, told by its own entry
+    changed = {name for name, _, _ in changes}
+    detail = ""
+    if "status" in changed:
+        kind, sentence, detail = "verdict", _verdict_sentence(record, previous, links), record.verdict_rationale
+    else:
+        kind, sentence = "edit", "changed " + _list([_label(name) for name, _, _ in changes])
+    return _entry(first, kind, sentence, detail=detail, changes=changes, version=record.version, last=record)
+
+
+def _verdict_sentence(record, previous, links: list[EvidenceLink]) -> str:
+    if record.status == Claim.Status.OPEN:
+        return f"reopened it (it was {previous.get_status_display().lower()})"
+    if record.status == Claim.Status.VERIFIED:
+        count = independent_support(links)
+        return f"marked it verified: {apnumber(count)} independent supporting source{'s' if count != 1 else ''}"
+    contradicting = sum(link.stance == EvidenceLink.Stance.CONTRADICTS for link in links)
+    if contradicting:
+        return f"marked it disputed: {apnumber(contradicting)} contradicting source{'s' if contradicting != 1 else ''}"
+    return "marked it disputed"
+
+
+def _changes(before, after) -> list[tuple[str, str, str]]:
+    changes = []
+    for name in CLAIM_FIELDS:
+        old = _shown(getattr(before, name)) if before else ""
+        new = _shown(getattr(after, name))
+        if old != new:
+            changes.append((name, old, new))
+    old_tags = ", ".join(tag_names(before)) if before else ""
+    new_tags = ", ".join(tag_names(after))
+    if old_tags != new_tags:
+        changes.append((TAGS, old_tags, new_tags))
+    return changes
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    return str(value)
+
+
+def _label(name: str) -> str:
+    labels = {"verdict_rationale": "the rationale", "reviewed_by": "the reviewer", "quote": "the quote", TAGS: "the tags"}
+    return labels.get(name, f"the {name}")
+
+
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _as_link(record, passages) -> EvidenceLink:
+    link = record.instance
+    if record.passage_id:
+        link.passage = passages.get(record.passage_id)
+    return link
+
+
+def _link_entry(record, passages) -> Entry:
+    stance = EvidenceLink.Stance(record.stance)
+    what = {"supports": "a supporting", "contradicts": "a contradicting", "context": "a context"}[stance]
+    passage = passages.get(record.passage_id)
+    source = f"“{passage.article.title}”" if passage else (record.title or record.url)
+    detail = passage.text if passage else record.quote
+    if record.note:
+        detail = f"{detail} — note: {record.note}" if detail else f"Note: {record.note}"
+    if record.history_type == "+":
+        return _entry(record, "linked", f"linked {what} source from {source}", detail=detail)
+    if record.history_type == "-":
+        return _entry(record, "unlinked", f"removed {what} source from {source}", detail=detail)
+    return _entry(record, "edit", f"changed {what} source from {source}", detail=detail)
