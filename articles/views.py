@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
+from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import highlighted_blocks
@@ -22,7 +23,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("imported_by").defer("raw"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("imported_by", "import_batch__imported_by").defer("raw"), pk=pk
+    )
     return render_reader(request, article)
 
 
@@ -36,6 +39,7 @@ def render_reader(request: HttpRequest, article: Article, *, tag_form=None, stat
         "can_tag": permissions.can_tag(request.user),
         "tag_form": tag_form or TagClaimForm(article=article),
         "tag_names": tag_names(),
+        "metadata_edits": metadata_edits(article.pk),
     }
     return render(request, "articles/detail.html", context, status=status)
 

@@ -35,6 +35,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "status_counts": unfiltered_status.qs.status_counts(),
         "statuses": Claim.Status.choices,
+        "can_restore": permissions.can_restore(request.user),
     }
     return render(request, "claims/list.html", context)
 

@@ -107,3 +107,13 @@ def test_every_reader_block_holds_exactly_its_slice_of_the_body(editor_client, s
     for start, inner in blocks:
         text = unescape(re.sub(r"<[^>]+>", "", inner))
         assert article.body[int(start) : int(start) + len(text)] == text
+
+
+def test_the_reader_shows_the_import_batch_and_metadata_edits(editor_client, seeded, admin_user):
+    article = seeded["003"]
+    article.publisher, article._history_user = "Gay Star News", admin_user
+    article.save()
+    content = editor_client.get(article.get_absolute_url()).content.decode()
+    assert f"#{article.import_batch_id} via command: 5 imported, 0 duplicates, 0 rejected, from 5 files" in content
+    assert "admin-user changed publisher" in content
+    assert "<del>—</del></td><td><ins>Gay Star News</ins>" in content
