@@ -16,6 +16,7 @@ from claims.rules import independent_support
 # Fields a reader cares about; the rest (version, timestamps) change with them.
 CLAIM_FIELDS = ["wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by"]
 TAGS = "tags"
+FIELD_LABELS = {"verdict_rationale": "rationale", "reviewed_by": "reviewer"}
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _changes(before, after) -> list[tuple[str, str, str]]:
         old = _shown(getattr(before, name)) if before else ""
         new = _shown(getattr(after, name))
         if old != new:
-            changes.append((name, old, new))
+            changes.append((FIELD_LABELS.get(name, name), old, new))
     old_tags = ", ".join(tag_names(before)) if before else ""
     new_tags = ", ".join(tag_names(after))
     if old_tags != new_tags:
@@ -173,8 +174,7 @@ def _shown(value) -> str:
 
 
 def _label(name: str) -> str:
-    labels = {"verdict_rationale": "the rationale", "reviewed_by": "the reviewer", "quote": "the quote", TAGS: "the tags"}
-    return labels.get(name, f"the {name}")
+    return f"the {name}"
 
 
 def _list(items: list[str]) -> str:
