@@ -16,6 +16,20 @@ NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-imported_at", 
 class ImportBatch(models.Model):
     """One run of an import: who brought which files in, through which channel, and what became of each record."""
 
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PREVIEWING = "previewing", "Preparing the preview"
+        PREVIEWED = "previewed", "Ready to confirm"
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    records_total = models.PositiveIntegerField(null=True, blank=True, help_text="Known once a preview has run.")
+    records_done = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    preview = models.JSONField(default=list, blank=True, help_text="Dry-run outcome per record.")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -35,8 +49,33 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"Import #{self.pk}: {self.imported} imported, {self.duplicates} duplicates, {self.rejected} rejected"
 
+    @property
+    def percent_done(self) -> int:
+        if not self.records_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.records_done / self.records_total))
+
+
+class UploadedFile(models.Model):
+    """A file uploaded for an import, kept in the database so any app server or worker can read it."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="uploads")
+    name = models.CharField(max_length=500)
+    size = models.PositiveBigIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class ArticleQuerySet(models.QuerySet):
+    def current(self):
+        """Latest versions only: an article re-imported with changed text lives on as its newest version."""
+        return self.filter(next_version__isnull=True)
+
     def with_claim_counts(self):
         # An aggregate drops Meta.ordering, so the newest-first order is restated.
         return self.annotate(claim_count=Count("claims", distinct=True)).order_by(*NEWEST_FIRST)
@@ -69,6 +108,11 @@ class Article(models.Model):
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
+    # A changed re-import of the same URL is a new version; the old one stays, unchanged.
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     objects = ArticleQuerySet.as_manager()
     # Metadata edits; the body never changes and the raw bytes are kept once, on the article itself.

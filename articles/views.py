@@ -15,7 +15,7 @@ from claims.selectors import tag_names
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.with_claim_counts().defer("body", "raw")
+    articles = Article.objects.current().with_claim_counts().defer("body", "raw")
     filters = ArticleFilter(request.GET, queryset=articles)
     page = Paginator(filters.qs, settings.WORKBENCH_ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "articles/list.html", {"page": page, "filters": filters})
@@ -24,7 +24,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.select_related("imported_by", "import_batch__imported_by").defer("raw"), pk=pk
+        Article.objects.select_related(
+            "imported_by", "import_batch__imported_by", "previous_version", "next_version"
+        ).defer("raw", "previous_version__body", "previous_version__raw", "next_version__body", "next_version__raw"),
+        pk=pk,
     )
     return render_reader(request, article)
 

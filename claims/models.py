@@ -68,6 +68,10 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every change, so a save based on what someone saw earlier is refused, not applied.
     version = models.PositiveIntegerField(default=1)
+    # How sure the anchor is: 1.0 when tagged; lower after being re-anchored in a new article version.
+    anchor_confidence = models.FloatField(default=1.0)
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords(m2m_fields=[tags], bases=[ChannelHistoricalModel])
     objects = ClaimQuerySet.as_manager()

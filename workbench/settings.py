@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "workbench",
     "articles",
     "claims",
@@ -149,12 +151,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
 
+# Background jobs (long imports, big exports) are rows in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # History is append-only: the admin shows it but offers no "revert to this version" button.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Workbench's own settings.
 WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")
 WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
+# Import limits: a bigger file, article, archive or upload is rejected before it is read.
+WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
+WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))
+WORKBENCH_IMPORT_MAX_ARCHIVE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARCHIVE_BYTES", str(500 * 2**20))
+WORKBENCH_IMPORT_MAX_ARCHIVE_MEMBERS = envint("WORKBENCH_IMPORT_MAX_ARCHIVE_MEMBERS", "10000")
+WORKBENCH_IMPORT_MAX_UPLOAD_BYTES = envint("WORKBENCH_IMPORT_MAX_UPLOAD_BYTES", str(200 * 2**20))
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**20))
 # A reviewer may not set the verdict on a claim they tagged themselves.
 WORKBENCH_FOUR_EYES = envbool("WORKBENCH_FOUR_EYES", "True")
 # The two-source rule: independent supporting sources a claim needs to be verified.
