@@ -20,7 +20,9 @@ run: $(VENV)/.installed
 	$(DEV) $(PYTHON) manage.py import_articles seeds/
 	@echo "Demo accounts (local development only):"
 	@$(DEV) $(PYTHON) manage.py demo_setup
-	@echo "Serving the workbench on http://127.0.0.1:$(PORT)/"
+	@echo "Serving the workbench on http://127.0.0.1:$(PORT)/ (with a background worker for imports and exports)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEV) $(PYTHON) manage.py db_worker & worker=$$!; \
 	$(DEV) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed

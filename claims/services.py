@@ -12,6 +12,7 @@ from articles.models import Article, Passage
 from claims import history, permissions
 from claims.anchoring import Anchor, check_anchor
 from claims.models import Claim, EvidenceLink, Tag
+from claims.reanchor import reanchor
 from claims.rules import verdict_blockers
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -272,3 +273,40 @@ def claim_set_verdict(*, claim: Claim, user, status: str, rationale: str, expect
         claim.reviewed_at = timezone.now()
         _save(claim, user)
     return claim
+
+
+def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
+    """Carry the claims of an article's previous version over to the new version.
+
+    Each claim found again moves to the new version with its new anchor and the confidence of the
+    match; one not found stays on the old version. Either way the person who must look again is told:
+    a claim that could not be re-anchored, or whose quoted words changed after a verdict, needs review.
+    """
+    moved = []
+    for claim in Claim.objects.filter(article=old).select_for_update():
+        found = reanchor(
+            new.body, quote=claim.quote, prefix=claim.prefix, suffix=claim.suffix, start=claim.start,
+            old_body_length=len(old.body),
+        )  # fmt: skip
+        if found.anchor is None:
+            claim.needs_review = True
+            claim.review_reason = f"Not found again in version {new.version} of the article."
+            claim._change_reason = f"could not be re-anchored in version {new.version}"
+        else:
+            anchor = found.anchor
+            claim.article = new
+            claim.start, claim.end, claim.quote = anchor.start, anchor.end, anchor.quote
+            claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+            claim.anchor_confidence = found.confidence
+            if found.quote_changed and claim.status != Claim.Status.OPEN:
+                claim.needs_review = True
+                claim.review_reason = (
+                    f"The quoted words changed in version {new.version} after the claim was {claim.status}."
+                )
+            claim._change_reason = (
+                f"re-anchored in version {new.version} ({found.method}, confidence {found.confidence:.2f})"
+            )
+            moved.append(claim)
+        claim.version += 1
+        claim.save()
+    return moved
