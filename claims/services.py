@@ -47,14 +47,16 @@ def parse_tags(text: str) -> list[str]:
     return list(names.values())
 
 
-def _tags_named(names: list[str]) -> list[Tag]:
+def _tags_named(names: list[str], user) -> list[Tag]:
     matching = Tag.objects.annotate(key=Lower("name")).filter(key__in=[name.lower() for name in names])
     existing = {tag.name.casefold(): tag for tag in matching}
     tags = []
     for name in names:
         tag = existing.get(name.casefold())
         if tag is None:
-            tag = Tag.objects.create(name=name)
+            tag = Tag(name=name)
+            tag._history_user = user
+            tag.save()
         tags.append(tag)
     return tags
 
@@ -91,7 +93,7 @@ def claim_create(*, article: Article, user, anchor: Anchor, wording: str = "", t
         )
         claim._history_user = user
         claim.save()
-        claim.tags.set(_tags_named(tag_names))
+        claim.tags.set(_tags_named(tag_names, user))
     return claim
 
 
@@ -106,7 +108,7 @@ def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tag
         claim = _locked(claim, expected_version)
         claim.wording = wording
         _save(claim, user)
-        claim.tags.set(_tags_named(tag_names))
+        claim.tags.set(_tags_named(tag_names, user))
     return claim
 
 

@@ -301,3 +301,9 @@ def test_writing_history_costs_a_bounded_number_of_queries(editor):
         return len(captured)
 
     assert queries_for_update(1) == queries_for_update(20) <= 16
+
+
+def test_a_new_tag_is_recorded_as_created_by_whoever_typed_it(editor):
+    claim = ClaimFactory(created_by=editor)
+    claim_update(claim=claim, user=editor, expected_version=claim.version, wording="w", tags="brand new")
+    assert Tag.objects.get(name="brand new").history.get().history_user == editor

@@ -61,3 +61,17 @@ def test_the_claim_page_and_the_activity_page_tell_the_whole_story(page, live_se
     page.locator(".timeline__entry--verdict details").first.locator("summary").click()
     expect(page.locator(".timeline__entry--verdict .diff").first).to_contain_text("open")
     screenshot("claim-history")
+
+    page.get_by_role("link", name="Activity").click()
+    feed = page.locator("table")
+    expect(feed).to_contain_text("reviewer changed claim")
+    feed.get_by_role("link", name="editor", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"user=\d+"))
+    expect(feed).to_contain_text("editor tagged claim “as many as 100 LGBTQ men")
+    expect(feed).to_contain_text("editor linked source")
+    expect(feed).not_to_contain_text("reviewer changed claim")
+    screenshot("activity-editor")
+    page.goto(f"{live_server.url}/activity/?user={team['reviewer'].pk}")
+    for change in ("status open → verified", "status verified → open", "status open → disputed"):
+        expect(feed).to_contain_text(change)
+    expect(feed).not_to_contain_text("editor tagged claim")

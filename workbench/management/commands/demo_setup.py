@@ -16,9 +16,9 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are for local development only: refusing with DEBUG off.")
         User = get_user_model()
         for role in ROLES:
-            user, created = User.objects.get_or_create(username=role, defaults={"is_staff": role == ADMIN})
+            user = User.objects.filter(username=role).first()
+            created = user is None
             if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
+                user = User.objects.create_user(role, password=DEMO_PASSWORD, is_staff=role == ADMIN)
                 user.groups.add(Group.objects.get(name=role))
             self.stdout.write(f"  {role:<9} / {DEMO_PASSWORD}" + ("" if created else "  (already there)"))

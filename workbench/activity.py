@@ -1,0 +1,506 @@
+"""Recent activity across the workbench: one feed over every history table and the import batches.
+
+Each source says how its rows read as the feed's columns. The sources are filtered one by one, joined
+with UNION ALL, ordered and sliced by the database, so a page costs the same few queries however long
+the history is. Only the page's rows are then looked at closer (who, what changed, whether the object
+still exists), with a query or two per source and one for the users' names, never one per row.
+
+Adding a source (exports, say) is a subclass of `Source` with its rows, columns and sentence, appended
+to `SOURCES`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import Exact, IsNull
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+
+from articles.models import Article, ImportBatch
+from claims.models import Claim, EvidenceLink, Tag
+from workbench.audit import CHANNELS
+
+# Every source gives exactly these columns, in this order (UNION matches columns by position).
+# None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
+COLUMNS = ("at", "actor_id", "action", "kind", "object_id", "label", "via", "record_id")
+
+CREATED, CHANGED, DELETED, IMPORTED = "created", "changed", "deleted", "imported"
+ACTIONS = [(CREATED, "created"), (CHANGED, "changed"), (DELETED, "deleted"), (IMPORTED, "imported")]
+VIA = dict(CHANNELS)
+SYSTEM = "system"
+SHORT = 60  # a changed value longer than this is named, not shown
+
+
+@dataclass
+class UserRef:
+    """A user id in a change, named once the page's users are read."""
+
+    id: int | None
+
+
+@dataclass
+class Change:
+    field: str
+    old: object = ""
+    new: object = ""
+    shown: bool = True  # False: the values are too long (or not worth showing), only the field is named
+
+
+@dataclass
+class Entry:
+    """One row of the feed: the union's columns, then what the page says about it."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    kind: str
+    object_id: int
+    label: str | None
+    via: str
+    record_id: int
+    actor: str = SYSTEM
+    verb: str = ""
+    noun: str = ""
+    url: str = ""  # the object's page, only while it exists
+    gone: bool = False  # the object was deleted since
+    context: str = ""  # "to claim", "in"
+    context_label: str = ""
+    context_url: str = ""
+    tail: str = ""
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def via_label(self) -> str:
+        return VIA.get(self.via, self.via)
+
+
+class Source:
+    """One kind of thing the feed tells about."""
+
+    kind = ""  # in the URL and the union
+    name = ""  # in the type filter
+    actions: dict[str, Q] = {}  # the rows of each action this source has
+
+    def rows(self) -> QuerySet:
+        raise NotImplementedError
+
+    def columns(self) -> dict:
+        """Expressions over rows() for every column but `kind`."""
+        raise NotImplementedError
+
+    def describe(self, entries: list[Entry]) -> None:
+        """Fill in the page's entries of this kind: words, links, changes. A fixed number of queries."""
+        raise NotImplementedError
+
+    def part(self, *, actor_id=None, action=None, since=None, until=None) -> QuerySet | None:
+        if action and action not in self.actions:
+            return None
+        # SQLite takes no ORDER BY inside a UNION: the union is ordered as a whole.
+        rows = self.rows().order_by()
+        if action:
+            rows = rows.filter(self.actions[action])
+        columns = {**self.columns(), "kind": Value(self.kind)}
+        rows = rows.values(**{name: columns[name] for name in COLUMNS})
+        if actor_id:
+            rows = rows.filter(actor_id=actor_id)
+        if since:
+            rows = rows.filter(at__gte=since)
+        if until:
+            rows = rows.filter(at__lte=until)
+        return rows
+
+
+class HistorySource(Source):
+    """Creations, changes and deletions of a model that django-simple-history records."""
+
+    model: type[models.Model]
+    noun = ""  # in sentences, when it differs from the name
+    verbs = {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}
+    actions = {CREATED: Q(history_type="+"), CHANGED: Q(history_type="~"), DELETED: Q(history_type="-")}
+    quiet_fields: tuple[str, ...] = ()  # bookkeeping that moves with every save: not news
+    field_labels: dict[str, str] = {}
+    m2m_values: dict[str, str] = {}  # many-to-many field -> what to show of each related row
+
+    @property
+    def history(self) -> type[models.Model]:
+        return self.model.history.model
+
+    def label(self):
+        raise NotImplementedError
+
+    def hidden(self) -> Q | None:
+        """Records told together with another one."""
+        return None
+
+    def change_end(self) -> Subquery | None:
+        """The last record of the change a record starts, when one change writes several records."""
+        return None
+
+    def same_change(self, first, later) -> bool:
+        return False
+
+    def annotations(self) -> dict:
+        return {}
+
+    def url(self, record) -> str:
+        return ""
+
+    def finish(self, entry: Entry, record) -> None:
+        pass
+
+    def rows(self) -> QuerySet:
+        rows = self.history._default_manager.all()
+        hidden = self.hidden()
+        return rows.exclude(hidden) if hidden is not None else rows
+
+    def columns(self) -> dict:
+        return {
+            "at": F("history_date"),
+            "actor_id": F("history_user_id"),
+            "action": Case(
+                When(history_type="+", then=Value(CREATED)),
+                When(history_type="-", then=Value(DELETED)),
+                default=Value(CHANGED),
+                output_field=CharField(),
+            ),
+            "object_id": F("id"),
+            "label": self.label(),
+            "via": F("history_channel"),
+            "record_id": F("history_id"),
+        }
+
+    def describe(self, entries: list[Entry]) -> None:
+        records = self._records([entry.record_id for entry in entries])
+        m2m = self._m2m(records[entry.record_id] for entry in entries if entry.action == CHANGED)
+        for entry in entries:
+            record = records[entry.record_id]
+            entry.verb, entry.noun = self.verbs[entry.action], self.noun or self.name
+            entry.reason = record.history_change_reason or ""
+            if entry.action == CREATED and record.activity_prev is not None:
+                entry.verb = "restored"
+            if record.live:
+                entry.url = self.url(record)
+            else:
+                entry.gone = entry.action != DELETED
+            if entry.action == CHANGED and record.activity_prev is not None:
+                entry.changes = self.changes(record.activity_prev, record.activity_last, m2m)
+                if not entry.changes:
+                    entry.verb, entry.tail = "saved", "without changes"
+            self.finish(entry, record)
+
+    def _records(self, ids: list[int]) -> dict[int, models.Model]:
+        """The page's records, each with `activity_prev` (the record before it) and `activity_last` (the
+        last record of its change). Named so as not to shadow a tracked field (claims have `end`).
+
+        One query: the page's records, the records just before them and the ends of their changes.
+        Sorted per object, the record before a page record is its previous one: that one was fetched,
+        and none lies between.
+        """
+        history = self.history._default_manager
+        before = Q(history_date__lt=OuterRef("history_date")) | Q(
+            history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+        )
+        previous = history.filter(before, id=OuterRef("id")).order_by("-history_date", "-history_id")
+        page = history.filter(history_id__in=ids)
+        wanted = Q(history_id__in=ids) | Q(
+            history_id__in=page.annotate(other=Subquery(previous.values("history_id")[:1])).values("other")
+        )
+        end = self.change_end()
+        if end is not None:
+            wanted |= Q(history_id__in=page.filter(history_type="~").annotate(other=end).values("other"))
+        live = Exists(self.model._default_manager.filter(pk=OuterRef("id")))
+        fetched = history.filter(wanted).annotate(live=live, **self.annotations())
+
+        chains = defaultdict(list)
+        for record in sorted(fetched, key=lambda r: (r.history_date, r.history_id)):
+            chains[record.id].append(record)
+        records = {}
+        for chain in chains.values():
+            for index, record in enumerate(chain):
+                record.activity_prev = chain[index - 1] if index else None
+                record.activity_last = record
+                for later in chain[index + 1 :]:
+                    if self.same_change(record, later):
+                        record.activity_last = later
+                records[record.history_id] = record
+        return records
+
+    def _m2m(self, records) -> dict[str, dict[int, list[str]]]:
+        """Related names before and after each change, one query per many-to-many field."""
+        ids = {
+            r.history_id for record in records for r in (record.activity_prev, record.activity_last) if r is not None
+        }
+        values = {name: defaultdict(list) for name in self.m2m_values}
+        if not ids:
+            return values
+        for name, shown in self.m2m_values.items():
+            through = getattr(self.history, name).model
+            for history_id, value in through._default_manager.filter(history_id__in=ids).values_list("history", shown):
+                values[name][history_id].append(str(value))
+        return values
+
+    def changes(self, before, after, m2m) -> list[Change]:
+        delta = after.diff_against(before, excluded_fields=[*self.m2m_values, *self.quiet_fields])
+        changes = [(change.field, self._change(change.field, change.old, change.new)) for change in delta.changes]
+        for name in self.m2m_values:
+            old, new = sorted(m2m[name][before.history_id]), sorted(m2m[name][after.history_id])
+            if old != new:
+                changes.append((name, Change(self._label(name), ", ".join(old) or "none", ", ".join(new) or "none")))
+        # In the model's own order (wording before status), not diff_against's alphabetical one.
+        meta = self.model._meta
+        order = {f.name: index for index, f in enumerate([*meta.concrete_fields, *meta.many_to_many])}
+        return [change for name, change in sorted(changes, key=lambda pair: order.get(pair[0], len(order)))]
+
+    def _label(self, name: str) -> str:
+        return self.field_labels.get(name) or str(self.model._meta.get_field(name).verbose_name)
+
+    def _change(self, name: str, old, new) -> Change:
+        model_field = self.model._meta.get_field(name)
+        label = self._label(name)
+        if model_field.is_relation:
+            if model_field.related_model is get_user_model():
+                return Change(label, UserRef(old), UserRef(new))
+            return Change(label, shown=False)
+        if isinstance(model_field, models.TextField):
+            return Change(label, shown=False)
+        old, new = _shown(model_field, old), _shown(model_field, new)
+        if max(len(old), len(new)) > SHORT:
+            return Change(label, shown=False)
+        return Change(label, old, new)
+
+
+def _shown(model_field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value)).lower()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    if isinstance(value, str):
+        return f"“{value}”"
+    return str(value)
+
+
+def _same_fields(tracked_fields, *, exclude: tuple[str, ...]) -> Q:
+    """A record whose tracked fields all equal the outer record's (NULL equal to NULL)."""
+    same = Q()
+    for model_field in tracked_fields:
+        if not model_field.editable or model_field.name in exclude:
+            continue
+        name = model_field.attname
+        if model_field.null:
+            same &= Q(Exact(F(name), OuterRef(name))) | Q(IsNull(F(name), True), IsNull(OuterRef(name), True))
+        else:
+            same &= Q(**{name: OuterRef(name)})
+    return same
+
+
+class ClaimHistory(HistorySource):
+    kind = name = "claim"
+    model = Claim
+    verbs = {CREATED: "tagged", CHANGED: "changed", DELETED: "deleted"}
+    quiet_fields = ("version", "reviewed_at")
+    field_labels = {"verdict_rationale": "rationale", "reviewed_by": "reviewer"}  # as the claim's timeline says
+    m2m_values = {"tags": "tag__name"}
+
+    def label(self):
+        return F("wording")
+
+    def hidden(self) -> Q:
+        # Claims are saved through services that bump `version` once per change. Setting the tags after the
+        # save records the same version again, and linking or removing a source records a bare bump (told
+        # by the evidence link's own entry). Both are folded away, as the claim page's timeline does.
+        history = self.history._default_manager
+        same_version = history.filter(id=OuterRef("id"), version=OuterRef("version"))
+        follows_same_version = Exists(same_version.filter(history_id__lt=OuterRef("history_id")))
+        tags_follow = Exists(same_version.filter(history_type="~", history_id__gt=OuterRef("history_id")))
+        unchanged = _same_fields(self.history.tracked_fields, exclude=("id", *self.quiet_fields))
+        as_before = history.filter(unchanged, id=OuterRef("id"))
+        bare_bump = Exists(as_before.filter(version=OuterRef("version") - 1)) & ~tags_follow
+        return Q(history_type="~") & (Q(follows_same_version) | Q(bare_bump))
+
+    def change_end(self) -> Subquery:
+        same_version = self.history._default_manager.filter(id=OuterRef("id"), version=OuterRef("version"))
+        return Subquery(same_version.order_by("-history_date", "-history_id").values("history_id")[:1])
+
+    def same_change(self, first, later) -> bool:
+        return first.history_type != "-" and later.history_type == "~" and later.version == first.version
+
+    def annotations(self) -> dict:
+        return {"article_title": F("article__title")}
+
+    def url(self, record) -> str:
+        return reverse("claims:detail", args=[record.id])
+
+    def finish(self, entry: Entry, record) -> None:
+        if entry.action == CREATED and record.article_title:
+            entry.context, entry.context_label = "in", record.article_title
+            entry.context_url = reverse("articles:detail", args=[record.article_id])
+
+
+class EvidenceHistory(HistorySource):
+    kind, name, noun = "evidence", "evidence link", "source"
+    model = EvidenceLink
+    verbs = {CREATED: "linked", CHANGED: "changed", DELETED: "unlinked"}
+    CONTEXT = {CREATED: "to claim", CHANGED: "of claim", DELETED: "from claim"}
+
+    def label(self):
+        return Coalesce(NullIf(F("title"), Value("")), F("passage__article__title"), F("url"), output_field=CharField())
+
+    def annotations(self) -> dict:
+        # The claim as it read when the link changed: a deleted claim has its wording only in its history.
+        claim = Claim.history.filter(id=OuterRef("claim_id"), history_date__lte=OuterRef("history_date"))
+        claim = claim.order_by("-history_date", "-history_id")
+        return {
+            "claim_wording": Subquery(claim.values("wording")[:1]),
+            "claim_live": Exists(Claim.objects.filter(pk=OuterRef("claim_id"))),
+        }
+
+    def url(self, record) -> str:
+        return reverse("claims:detail", args=[record.claim_id]) + "#evidence" if record.claim_live else ""
+
+    def finish(self, entry: Entry, record) -> None:
+        entry.context = self.CONTEXT[entry.action]
+        entry.context_label = record.claim_wording or f"#{record.claim_id}"
+        if record.claim_live:
+            entry.context_url = reverse("claims:detail", args=[record.claim_id])
+        entry.tail = f"({record.get_stance_display().lower()})"
+
+
+class TagHistory(HistorySource):
+    kind = name = "tag"
+    model = Tag
+
+    def label(self):
+        return F("name")
+
+    def annotations(self) -> dict:
+        return {"current_name": Subquery(Tag.objects.filter(pk=OuterRef("id")).values("name")[:1])}
+
+    def url(self, record) -> str:
+        return f"{reverse('claims:list')}?{urlencode({'tag': record.current_name})}"
+
+
+class ArticleHistory(HistorySource):
+    kind = name = "article"
+    model = Article
+    verbs = {CREATED: "added", CHANGED: "changed", DELETED: "deleted"}
+
+    def label(self):
+        return F("title")
+
+    def url(self, record) -> str:
+        return reverse("articles:detail", args=[record.id])
+
+
+class UserHistory(HistorySource):
+    kind = name = "user"
+    model = get_user_model()
+    field_labels = {"groups": "roles"}
+    m2m_values = {"groups": "group__name"}
+
+    def label(self):
+        return F(self.model.USERNAME_FIELD)
+
+    def url(self, record) -> str:
+        return f"{reverse('activity')}?{urlencode({'user': record.id})}"
+
+
+class Imports(Source):
+    """Import batches: one entry per run, with what became of its records."""
+
+    kind = name = "import"
+    actions = {IMPORTED: Q()}
+
+    def rows(self) -> QuerySet:
+        return ImportBatch.objects.all()
+
+    def columns(self) -> dict:
+        return {
+            "at": Coalesce("finished_at", "started_at"),
+            "actor_id": F("imported_by_id"),
+            "action": Value(IMPORTED),
+            "object_id": F("pk"),
+            "label": Value(""),
+            "via": F("channel"),
+            "record_id": F("pk"),
+        }
+
+    def describe(self, entries: list[Entry]) -> None:
+        fields = ("files", "imported", "duplicates", "rejected", "finished_at", "status")
+        batches = ImportBatch.objects.only(*fields).in_bulk([entry.object_id for entry in entries])
+        for entry in entries:
+            batch = batches[entry.object_id]
+            files = f"“{batch.files[0]}”" if len(batch.files) == 1 else _count(len(batch.files), "file")
+            if batch.finished_at is None:
+                entry.verb, entry.noun = "started importing", files
+                entry.tail = f"({batch.get_status_display().lower()})"
+                continue
+            entry.verb, entry.noun = "imported", _count(batch.imported, "article")
+            skipped = [_count(batch.duplicates, "duplicate")] if batch.duplicates else []
+            skipped += [f"{batch.rejected} rejected"] if batch.rejected else []
+            entry.tail = (f"({', '.join(skipped)}) " if skipped else "") + f"from {files}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+SOURCES: list[Source] = [ClaimHistory(), EvidenceHistory(), TagHistory(), ArticleHistory(), UserHistory(), Imports()]
+KINDS = [(source.kind, source.name) for source in SOURCES]
+
+
+def activity_feed(
+    *,
+    actor_id: int | None = None,
+    action: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet:
+    """Every source's rows as one query of COLUMNS dicts, newest first; each filter narrows every part."""
+    sources = [source for source in SOURCES if not kind or source.kind == kind]
+    parts = [source.part(actor_id=actor_id, action=action, since=since, until=until) for source in sources]
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return SOURCES[0].part().none()
+    first, *others = parts
+    feed = first.union(*others, all=True) if others else first
+    return feed.order_by("-at", "-record_id", "kind")
+
+
+def activity_entries(rows) -> list[Entry]:
+    """A page of the feed as the page tells it."""
+    entries = [Entry(**row) for row in rows]
+    for source in SOURCES:
+        mine = [entry for entry in entries if entry.kind == source.kind]
+        if mine:
+            source.describe(mine)
+    _name_users(entries)
+    return entries
+
+
+def _name_users(entries: list[Entry]) -> None:
+    refs = [v for entry in entries for c in entry.changes for v in (c.old, c.new) if isinstance(v, UserRef)]
+    ids = {entry.actor_id for entry in entries if entry.actor_id} | {ref.id for ref in refs if ref.id}
+    User = get_user_model()
+    names = dict(User._default_manager.filter(pk__in=ids).values_list("pk", User.USERNAME_FIELD)) if ids else {}
+    for entry in entries:
+        if entry.actor_id:
+            entry.actor = names.get(entry.actor_id, f"user #{entry.actor_id}")
+        for change in entry.changes:
+            if isinstance(change.old, UserRef):
+                change.old = names.get(change.old.id, "—")
+            if isinstance(change.new, UserRef):
+                change.new = names.get(change.new.id, "—")
