@@ -1,27 +1,40 @@
-"""Writes for articles: importing files into articles with their passages and provenance."""
+"""Writes for articles: importing files, streaming and in batches, into articles with their passages,
+provenance and versions."""
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
+from itertools import islice
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from articles.importers import ArticleDraft, RecordError, parser_for
-from articles.models import Article, ImportBatch, Passage
+from articles.importers import ArticleDraft, Limits, Rejected, Source, records
+from articles.models import Article, ImportBatch, Passage, UploadedFile
 from articles.text import content_hash, split_passages
 from workbench.audit import IMPORT, audit_channel, current_channel
+
+CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
 
 
 @dataclass
 class ImportReport:
     """Per-record outcomes, in the shape `import_articles --report` writes."""
 
-    batch: ImportBatch
+    batch: ImportBatch | None = None
     imported: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # every record in order, for the admin's table
+
+    @property
+    def records_seen(self) -> int:
+        return len(self.imported) + len(self.duplicates) + len(self.rejected)
 
     def as_dict(self) -> dict:
         return {
@@ -31,92 +44,274 @@ class ImportReport:
             "warnings": self.warnings,
         }
 
-    def summary(self) -> str:
+    def summary(self, dry_run: bool = False) -> str:
+        verb = "would be imported" if dry_run else "imported"
         return (
-            f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, "
+            f"{len(self.imported)} {verb}, {len(self.duplicates)} duplicates skipped, "
             f"{len(self.rejected)} rejected"
         )
 
 
-def article_create(
-    *, draft: ArticleDraft, user: AbstractBaseUser | None, batch: ImportBatch | None = None
-) -> tuple[Article, bool]:
-    """Store a draft with its passages, or return the existing article with the same text."""
-    digest = content_hash(draft.body)
-    existing = Article.objects.filter(content_hash=digest).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            article = Article(
-                title=draft.title,
-                title_inferred=draft.title_inferred,
-                url=draft.url,
-                publisher=draft.publisher,
-                published_at=draft.published_at,
-                body=draft.body,
-                raw=draft.raw,
-                raw_encoding=draft.raw_encoding,
-                content_hash=digest,
-                origin_file=draft.origin_file,
-                origin_record=draft.origin_record,
-                imported_by=user,
-                import_batch=batch,
-            )
-            article._history_user = user
-            article.save()
-            Passage.objects.bulk_create(
-                Passage(article=article, index=index, start=start, end=end, text=text)
-                for index, (start, end, text) in enumerate(split_passages(draft.body))
-            )
-    except IntegrityError:
-        # Another import stored the same text between our check and our insert.
-        return Article.objects.get(content_hash=digest), False
-    return article, True
+def import_files(*, files: list[tuple[str, bytes]], user) -> ImportReport:
+    """Import (name, bytes) pairs as one batch."""
+    return import_sources(sources=[Source.from_bytes(name, data) for name, data in files], user=user)
 
 
-def import_files(*, files: list[tuple[str, bytes]], user: AbstractBaseUser | None) -> ImportReport:
-    """Import (name, bytes) pairs as one batch. A bad record is reported and never stops the others."""
-    batch = ImportBatch.objects.create(
-        imported_by=user, channel=current_channel(), files=[name for name, _ in files]
-    )
+def import_sources(
+    *,
+    sources: Iterable[Source],
+    user,
+    batch: ImportBatch | None = None,
+    dry_run: bool = False,
+    on_progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import every record of every source; a bad record is reported and never stops the others.
+
+    Records stream from the files and are written CHUNK at a time, each chunk in one transaction.
+    A dry run writes nothing, not even the batch, and says what would happen to each record.
+    """
+    sources = list(sources)
+    if batch is None and not dry_run:
+        batch = ImportBatch.objects.create(imported_by=user, channel=current_channel(), files=[s.name for s in sources])
     report = ImportReport(batch=batch)
     with audit_channel(IMPORT):
-        for name, data in files:
-            try:
-                for draft in parser_for(name, data)(name, data):
-                    _import_draft(draft, user, report)
-            except RecordError as exc:
-                report.rejected.append({"file": name, "record": None, "error": str(exc)})
-    batch.imported, batch.duplicates = len(report.imported), len(report.duplicates)
-    batch.rejected = len(report.rejected)
-    batch.report, batch.finished_at = report.as_dict(), timezone.now()
-    batch.save()
+        for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
+            for item in chunk:
+                if isinstance(item, Rejected):
+                    place = {"file": item.file, "record": item.record, "line": item.line}
+                    report.rejected.append({**place, "error": item.error})
+                    report.preview.append({**place, "outcome": "rejected", "detail": item.error})
+            drafts = [item for item in chunk if isinstance(item, ArticleDraft)]
+            _store(drafts, user=user, batch=batch, report=report, dry_run=dry_run)
+            if on_progress:
+                on_progress(report)
+    if batch and not dry_run:
+        batch.imported, batch.duplicates = len(report.imported), len(report.duplicates)
+        batch.rejected, batch.records_done = len(report.rejected), report.records_seen
+        batch.report, batch.finished_at = report.as_dict(), timezone.now()
+        batch.save()
     return report
 
 
-def _import_draft(draft: ArticleDraft, user, report: ImportReport) -> None:
-    place = {"file": draft.origin_file, "record": draft.origin_record}
-    report.warnings.extend({**place, "warning": warning} for warning in draft.warnings)
-    article, created = article_create(draft=draft, user=user, batch=report.batch)
-    if created:
-        report.imported.append({**place, "article_id": article.pk, "title": article.title})
-    else:
-        report.duplicates.append({**place, "article_id": article.pk, "title": article.title})
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-def collect_files(paths: list[Path]) -> list[tuple[str, bytes]]:
+def _store(drafts: list[ArticleDraft], *, user, batch, report: ImportReport, dry_run: bool) -> None:
+    """Decide each draft's fate with a fixed number of queries, then write the new ones together."""
+    hashes = [content_hash(draft.body) for draft in drafts]
+    known = dict(Article.objects.filter(content_hash__in=hashes).values_list("content_hash", "pk"))
+    urls = {draft.url for draft in drafts if draft.url}
+    latest = {a.url: a for a in Article.objects.current().filter(url__in=urls).only("pk", "url", "version")}
+
+    new: list[tuple[ArticleDraft, Article]] = []
+    seen: dict[str, Article] = {}
+    for draft, digest in zip(drafts, hashes):
+        place = {"file": draft.origin_file, "record": draft.origin_record}
+        report.warnings.extend({**place, "warning": warning} for warning in draft.warnings)
+        published = draft.published_at.isoformat() if draft.published_at else None
+        row = {**place, "title": draft.title, "published": published, "length": len(draft.body)}
+        if digest in known or digest in seen:
+            article_id = known.get(digest) or seen[digest].pk
+            report.duplicates.append({**place, "article_id": article_id, "title": draft.title})
+            report.preview.append({**row, "outcome": "duplicate", "detail": _of(article_id, "duplicate")})
+            continue
+        article = _article(draft, digest, user=user, batch=batch, previous=latest.get(draft.url))
+        if draft.url:
+            latest[draft.url] = article  # a second changed copy in the same import is the version after
+        seen[digest] = article
+        new.append((draft, article))
+        detail = f"new version of #{article.previous_version.pk}" if article.previous_version else ""
+        report.preview.append({**row, "outcome": "new", "detail": detail})
+
+    if dry_run:
+        report.imported.extend({"file": d.origin_file, "record": d.origin_record, "article_id": None,
+                                "title": d.title} for d, _ in new)  # fmt: skip
+        return
+    try:
+        with transaction.atomic():
+            _write([article for _, article in new], user)
+    except IntegrityError:
+        # Another import stored some of the same texts meanwhile: go one by one.
+        for _, article in new:
+            article.pk, article._state.adding = None, True
+            _write_one(article, user)
+    for draft, article in new:
+        place = {"file": draft.origin_file, "record": draft.origin_record}
+        if article.pk:
+            report.imported.append({**place, "article_id": article.pk, "title": article.title})
+        else:
+            existing = Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
+            report.duplicates.append({**place, "article_id": existing, "title": article.title})
+
+
+def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
+    return Article(
+        title=draft.title,
+        title_inferred=draft.title_inferred,
+        url=draft.url,
+        publisher=draft.publisher,
+        published_at=draft.published_at,
+        body=draft.body,
+        raw=draft.raw,
+        raw_encoding=draft.raw_encoding,
+        content_hash=digest,
+        origin_file=draft.origin_file,
+        origin_record=draft.origin_record,
+        imported_by=user,
+        import_batch=batch,
+        previous_version=previous,
+        version=previous.version + 1 if previous else 1,
+    )
+
+
+def _write(articles: list[Article], user) -> None:
+    # Versions must point at articles already written: write them in order of their version chains.
+    for generation in _generations(articles):
+        bulk_create_with_history(generation, Article, batch_size=CHUNK, default_user=user)
+    Passage.objects.bulk_create(
+        (
+            Passage(article=article, index=index, start=start, end=end, text=text)
+            for article in articles
+            for index, (start, end, text) in enumerate(split_passages(article.body))
+        ),
+        batch_size=2000,
+    )
+    _carry_claims_forward(articles)
+
+
+def _generations(articles: list[Article]) -> list[list[Article]]:
+    """Write order: a new version comes after the one it follows when both are in this import."""
+    pending, generations = list(articles), []
+    while pending:
+        waiting = {id(article) for article in pending}
+        ready = [article for article in pending if id(article.previous_version) not in waiting]
+        generations.append(ready)
+        pending = [article for article in pending if article not in ready]
+    return generations
+
+
+def _write_one(article: Article, user) -> None:
+    try:
+        with transaction.atomic():
+            _write([article], user)
+    except IntegrityError:
+        article.pk = None  # the same text was stored by someone else meanwhile: a duplicate after all
+
+
+def _carry_claims_forward(articles: list[Article]) -> None:
+    from claims.services import claims_reanchor
+
+    for article in articles:
+        if article.previous_version_id:
+            claims_reanchor(old=article.previous_version, new=article)
+
+
+def _of(article_id: int | None, what: str) -> str:
+    return f"{what} of #{article_id}" if article_id else f"{what} of an earlier record in this import"
+
+
+def article_create(*, draft: ArticleDraft, user, batch: ImportBatch | None = None) -> tuple[Article, bool]:
+    """Store one draft, or return the existing article with the same text."""
+    report = ImportReport(batch=batch)
+    with audit_channel(IMPORT):
+        _store([draft], user=user, batch=batch, report=report, dry_run=False)
+    if report.imported:
+        return Article.objects.get(pk=report.imported[0]["article_id"]), True
+    return Article.objects.get(pk=report.duplicates[0]["article_id"]), False
+
+
+def collect_files(paths: list[Path]) -> list[Source]:
     """Files named, and every non-hidden file below folders named, in a stable order.
 
     Each is named as the importer would recognise it, "seeds/001.txt", never by a server-side path.
     """
-    files = []
+    sources = []
     for path in paths:
         if path.is_dir():
             for member in sorted(p for p in path.rglob("*") if p.is_file()):
                 relative = member.relative_to(path)
                 if not any(part.startswith(".") for part in relative.parts):
-                    files.append(((Path(path.resolve().name) / relative).as_posix(), member.read_bytes()))
+                    sources.append(Source.from_path(member, (Path(path.resolve().name) / relative).as_posix()))
         else:
-            files.append((path.name, path.read_bytes()))
-    return files
+            sources.append(Source.from_path(path, path.name))
+    return sources
+
+
+# --- Imports uploaded through the admin, run as background jobs ---------------------------------
+
+
+def import_batch_upload(*, files, user) -> ImportBatch:
+    """Keep uploaded files with a new batch, refusing an upload over the limit before storing anything."""
+    total = sum(upload.size for upload in files)
+    limit = settings.WORKBENCH_IMPORT_MAX_UPLOAD_BYTES
+    if total > limit:
+        raise ValidationError(f"The upload is {total:,} bytes; the limit is {limit:,} bytes.")
+    if not files:
+        raise ValidationError("Choose at least one file.")
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            imported_by=user, channel=current_channel(), files=[upload.name for upload in files],
+            status=ImportBatch.Status.UPLOADED,
+        )  # fmt: skip
+        for upload in files:
+            UploadedFile.objects.create(batch=batch, name=upload.name, size=upload.size, data=upload.read())
+    return batch
+
+
+def _uploaded_sources(batch: ImportBatch) -> list[Source]:
+    def opener(upload_id: int):
+        return lambda: BytesIO(bytes(UploadedFile.objects.values_list("data", flat=True).get(pk=upload_id)))
+
+    return [Source(name, size, opener(pk)) for pk, name, size in batch.uploads.values_list("pk", "name", "size")]
+
+
+def _set_status(batch: ImportBatch, status: str, **fields) -> None:
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.status = status
+    batch.save(update_fields=["status", *fields])
+
+
+def _progress(batch: ImportBatch) -> Callable[[ImportReport], None]:
+    def update(report: ImportReport) -> None:
+        batch.records_done = report.records_seen
+        batch.save(update_fields=["records_done"])
+
+    return update
+
+
+def import_batch_preview(*, batch_id: int) -> ImportBatch:
+    """Dry-run an uploaded batch: what would become of each record, written nowhere but the batch."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    _set_status(batch, ImportBatch.Status.PREVIEWING, records_done=0)
+    try:
+        report = import_sources(
+            sources=_uploaded_sources(batch), user=batch.imported_by, dry_run=True, on_progress=_progress(batch)
+        )
+    except Exception as exc:
+        _set_status(batch, ImportBatch.Status.FAILED, failure=f"The preview failed: {exc}")
+        raise
+    _set_status(batch, ImportBatch.Status.PREVIEWED, preview=report.preview, records_total=report.records_seen)
+    return batch
+
+
+def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValidationError(f"This import is {batch.get_status_display().lower()}; only a previewed one can be confirmed.")
+    _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user)
+    return batch
+
+
+def import_batch_run(*, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    _set_status(batch, ImportBatch.Status.RUNNING, records_done=0, started_at=timezone.now())
+    try:
+        import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, on_progress=_progress(batch))
+    except Exception as exc:
+        _set_status(batch, ImportBatch.Status.FAILED, failure=f"The import stopped: {exc}")
+        raise
+    _set_status(batch, ImportBatch.Status.DONE)
+    return batch

@@ -55,9 +55,9 @@ def editor_client(client, editor):
 @pytest.fixture
 def seeded(db):
     """The five seed articles, imported as `make run` imports them."""
-    from articles.services import collect_files, import_files
+    from articles.services import collect_files, import_sources
 
-    report = import_files(files=collect_files([SEEDS_DIR]), user=None)
+    report = import_sources(sources=collect_files([SEEDS_DIR]), user=None)
     assert not report.rejected
     from articles.models import Article
 

@@ -1,47 +1,43 @@
-"""A JSON object with the article's fields, such as {"title", "url", "text", "time"}."""
+"""A JSON object with the article's fields, such as {"title", "url", "text", "time"}: one article per file."""
 
 import json
 from collections.abc import Iterator
 
-from articles.importers.base import ArticleDraft, RecordError, build_draft, decode
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, too_long
+from articles.importers.encodings import decode_whole
+from articles.importers.fields import draft_from_record, json_kind
+from articles.importers.streams import Opened
 
-# Field names seen in scraper and CMS exports, first match wins.
-FIELDS = {
-    "text": ("text", "body", "content", "article"),
-    "title": ("title", "headline"),
-    "url": ("url", "link"),
-    "publisher": ("publisher", "source", "site_name"),
-    "published": ("time", "published", "published_at", "date", "datePublished"),
-}
+EXPECTED_OBJECT = "expected a JSON object with the article's fields"
 
 
-def looks_like(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
-def parse(name: str, data: bytes) -> Iterator[ArticleDraft]:
-    text, encoding = decode(data)
+def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
+    data = file.read_record(limits.max_article_bytes)
+    if data is None:
+        yield too_long(file.name, None, None, limits)
+        return
     try:
-        record = json.loads(text)
+        text, encoding = decode_whole(data)
+    except RecordError as exc:
+        yield Rejected(file.name, None, None, str(exc))
+        return
+    try:
+        # strict=False lets control characters inside strings through; normalise() drops them.
+        record = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
-        raise RecordError(f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+        yield Rejected(file.name, None, exc.lineno, invalid_json(exc.msg, exc.lineno, exc.colno))
+        return
     if not isinstance(record, dict):
-        raise RecordError("expected a JSON object with the article's fields")
-    yield draft_from_record(record, name=name, number=1, raw=data, encoding=encoding)
+        yield Rejected(file.name, None, None, f"{EXPECTED_OBJECT}, not {json_kind(record)}")
+        return
+    try:
+        draft = draft_from_record(record, name=file.name, number=1, raw=data, encoding=encoding)
+    except RecordError as exc:
+        yield Rejected(file.name, 1, None, str(exc))
+        return
+    yield draft
 
 
-def draft_from_record(record: dict, *, name: str, number: int, raw: bytes, encoding: str) -> ArticleDraft:
-    values = {key: _first(record, names) for key, names in FIELDS.items()}
-    if not values["text"].strip():
-        raise RecordError(f"record has no text (expected one of: {', '.join(FIELDS['text'])})")
-    return build_draft(**values, raw=raw, raw_encoding=encoding, origin_file=name, origin_record=number)
-
-
-def _first(record: dict, names: tuple[str, ...]) -> str:
-    for name in names:
-        value = record.get(name)
-        if value not in (None, ""):
-            if not isinstance(value, str | int | float):
-                raise RecordError(f"field {name!r} must be text, not {type(value).__name__}")
-            return str(value)
-    return ""
+def invalid_json(message: str, line: int, column: int) -> str:
+    # json's "Unterminated string starting at" already ends with the preposition.
+    return f"line {line}: invalid JSON: {message.removesuffix(' at')} at column {column}"

@@ -1,0 +1,142 @@
+"""A saved web page: its main text found by trafilatura, its title, site name and date from its metadata.
+
+Pages are hostile input. Before extraction the parsed tree loses everything that runs or only
+navigates (scripts, styles, frames, forms, navigation) and every event-handler attribute and
+javascript: link; trafilatura then sees article markup only and returns plain text, and the metadata
+it reads is stripped of any markup it carried. Extraction works on the tree we parse, never on a URL,
+so nothing is fetched. The text then goes through build_draft like every other format.
+"""
+
+import codecs
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+import lxml.html
+
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft, too_long
+from articles.importers.encodings import bom_of, decode_whole
+from articles.importers.streams import Opened
+from articles.models import Article
+
+# Kept out of the tree before extraction: they run code, embed other documents, or only navigate.
+UNSAFE = (
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "svg", "math", "canvas", "form", "button", "select", "textarea", "input", "nav",
+)  # fmt: skip
+URL_LIMIT = Article._meta.get_field("url").max_length
+UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+    r"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h[1-6]|header|link|base)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(HTML_START.match(text))
+
+
+def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
+    data = file.read_record(limits.max_article_bytes)
+    if data is None:
+        yield too_long(file.name, None, None, limits)
+        return
+    try:
+        text, encoding = _decode(data)
+    except RecordError as exc:
+        yield Rejected(file.name, None, None, str(exc))
+        return
+    try:
+        draft = _draft(text, data=data, encoding=encoding, name=file.name)
+    except RecordError as exc:
+        yield Rejected(file.name, 1, None, str(exc))
+        return
+    yield draft
+
+
+def _draft(text: str, *, data: bytes, encoding: str, name: str) -> ArticleDraft:
+    import trafilatura  # imported here: it is heavy, and only HTML imports need it
+
+    try:
+        tree = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise RecordError(f"not readable as HTML: {exc}") from exc
+    _make_safe(tree)
+    document = trafilatura.bare_extraction(
+        tree,
+        fast=True,  # no fallback extractors: one deterministic pass
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        with_metadata=True,
+        date_extraction_params={
+            "extensive_search": False,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    )
+    body = (document.text if document else "") or ""
+    if not body.strip():
+        raise RecordError("no article text found in the page")
+
+    warnings = []
+    url = _plain(document.url or "").strip()
+    if url and (not url.lower().startswith(("http://", "https://")) or len(url) > URL_LIMIT):
+        # The page's own canonical address is a hint, not the record: a bad one is dropped, not fatal.
+        warnings.append(f"the page's own address {url[:80]!r} is not a usable http(s) URL; imported without it")
+        url = ""
+    draft = build_draft(
+        text=body,
+        title=_plain(document.title or ""),
+        url=url,
+        publisher=_plain(document.sitename or ""),
+        published=document.date or "",
+        raw=data,
+        raw_encoding=encoding,
+        origin_file=name,
+        origin_record=1,
+    )
+    draft.warnings[:0] = warnings
+    return draft
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """By byte order mark, else by the page's <meta charset> when it reads, else like any text."""
+    if not bom_of(data):
+        declared = META_CHARSET.search(data[:4096])
+        if declared:
+            try:
+                encoding = codecs.lookup(declared[1].decode("ascii")).name
+                return data.decode(encoding), encoding
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong declaration is common; detect instead
+    return decode_whole(data)
+
+
+def _make_safe(tree: lxml.html.HtmlElement) -> None:
+    for element in tree.xpath("|".join(f"//{tag}" for tag in UNSAFE)):
+        if element.tag == "script" and (element.get("type") or "").lower() == "application/ld+json":
+            continue  # structured metadata (headline, publisher, date), never run
+        element.drop_tree()
+    for element in tree.iter(lxml.etree.Element):
+        for attribute, value in element.attrib.items():
+            if attribute.lower().startswith("on") or UNSAFE_URL.match(value):
+                del element.attrib[attribute]
+
+
+def _plain(value: str) -> str:
+    """Metadata as plain text: a title can carry markup ("<script>" escaped in <title>, or in og:title)."""
+    if "<" not in value:
+        return value
+    try:
+        fragment = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return TAG.sub(" ", value)
+    for element in fragment.xpath("|".join(f".//{tag}" for tag in UNSAFE)):
+        element.drop_tree()
+    return fragment.text_content()
