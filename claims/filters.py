@@ -40,6 +40,9 @@ class ClaimFilter(django_filters.FilterSet):
             choices=[("", "Either"), ("true", "Yes"), ("false", "No")]
         )
     )
+    needs_review = django_filters.BooleanFilter(
+        label="Needs review", widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+    )
     sort = django_filters.OrderingFilter(fields=SORTS, label="Sort by")
 
     class Meta:

@@ -16,6 +16,7 @@ from claims.reanchor import reanchor
 from claims.rules import verdict_blockers
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+SURE_ENOUGH = 0.8  # a claim re-anchored with less confidence than this is flagged for a person to check
 
 
 class StaleClaim(Exception):
@@ -270,9 +271,22 @@ def claim_set_verdict(*, claim: Claim, user, status: str, rationale: str, expect
         if reasons:
             raise VerdictRefused(reasons)
         claim.status = status
+        claim.needs_review, claim.review_reason = False, ""  # a fresh decision answers any review flag
         claim.verdict_rationale = rationale.strip()
         claim.reviewed_by = user
         claim.reviewed_at = timezone.now()
+        _save(claim, user)
+    return claim
+
+
+def claim_mark_reviewed(*, claim: Claim, user, expected_version: int) -> Claim:
+    """Someone checked a flagged claim (its new anchor, its verdict) and found it right."""
+    if not (permissions.can_edit(user, claim) or permissions.can_set_verdict(user)):
+        raise PermissionDenied("Only the claim's editor or a reviewer may clear its review flag.")
+    with transaction.atomic():
+        claim = _locked(claim, expected_version)
+        claim._change_reason = f"checked after: {claim.review_reason}"
+        claim.needs_review, claim.review_reason, claim.anchor_confidence = False, "", 1.0
         _save(claim, user)
     return claim
 
@@ -305,6 +319,9 @@ def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
                 claim.review_reason = (
                     f"The quoted words changed in version {new.version} after the claim was {claim.status}."
                 )
+            elif found.confidence < SURE_ENOUGH:
+                claim.needs_review = True
+                claim.review_reason = f"Found again in version {new.version} only approximately: check the quote."
             claim._change_reason = (
                 f"re-anchored in version {new.version} ({found.method}, confidence {found.confidence:.2f})"
             )

@@ -264,3 +264,16 @@ def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("claims:deleted")
     messages.success(request, "Claim restored with its sources.")
     return redirect(claim)
+
+
+@require_POST
+def claim_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    version = request.POST.get("version", "")
+    try:
+        services.claim_mark_reviewed(claim=claim, user=request.user, expected_version=int(version) if version.isdigit() else 0)
+    except services.StaleClaim as stale:
+        messages.error(request, str(stale))
+    else:
+        messages.success(request, "Marked as checked.")
+    return redirect(claim)

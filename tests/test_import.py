@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article
+from articles.models import Article, ImportBatch
 from articles.services import collect_files, import_files, import_sources
 from tests.conftest import SEEDS_DIR
 
@@ -117,3 +117,35 @@ def test_an_import_is_recorded_as_a_batch_with_its_report(db, admin_user):
     assert article.import_batch == batch
     created = article.history.get()
     assert (created.history_type, created.history_user, created.history_channel) == ("+", admin_user, "import")
+
+
+def test_a_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path, capsys):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"title": "T", "text": "A body."}) + "\n{bad\n")
+    report_file = tmp_path / "report.json"
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", str(tmp_path / "a.jsonl"), "--dry-run", "--report", str(report_file))
+    assert raised.value.returncode == 1
+    assert "1 would be imported, 0 duplicates skipped, 1 rejected" in capsys.readouterr().out
+    assert not Article.objects.exists() and not ImportBatch.objects.exists()
+    report = json.loads(report_file.read_text())
+    assert report["rejected"][0] | {"error": ""} == {"file": "a.jsonl", "record": 2, "line": 2, "error": ""}
+
+
+def test_a_bad_line_in_the_middle_of_jsonl_is_reported_with_its_line_and_the_rest_imported(db, tmp_path):
+    lines = [json.dumps({"title": f"T{n}", "text": f"Body number {n}."}) for n in range(5)]
+    lines[2] = '{"title": "broken", "text": '
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    report_file = tmp_path / "r.json"
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path / "feed.jsonl"), "--report", str(report_file))
+    report = json.loads(report_file.read_text())
+    assert [item["record"] for item in report["imported"]] == [1, 2, 4, 5]
+    assert (report["rejected"][0]["record"], report["rejected"][0]["line"]) == (3, 3)
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["T0", "T1", "T3", "T4"]
+
+
+def test_an_import_writes_in_batches_with_a_bounded_number_of_queries(db, django_assert_max_num_queries):
+    lines = "\n".join(json.dumps({"title": f"T{n}", "text": f"Body {n}. Second sentence."}) for n in range(300))
+    with django_assert_max_num_queries(40):
+        report = import_files(files=[("many.jsonl", lines.encode())], user=None)
+    assert len(report.imported) == 300 and Article.objects.count() == 300

@@ -1,0 +1,132 @@
+"""Updated articles: a changed re-import is a new version; its claims follow it or are flagged."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from articles.services import import_files
+from claims.anchoring import anchor_for_quote
+from claims.models import Claim
+from claims.services import claim_create, claim_set_verdict, evidence_add_passage
+from tests.factories import ArticleFactory, UserFactory, _passage_of
+
+URL = "https://news.example/2017/04/evacuations"
+FIRST = (
+    "Rescuers evacuated 40 men from the region. "
+    "The network says at least 100 men were detained in secret prisons. "
+    "Officials denied every report on Monday."
+)
+CORRECTED = (
+    "Update: this story was corrected on Tuesday.\n\n"
+    "Rescuers evacuated 40 men from the region. "
+    "The network says more than 100 men were held in secret prisons. "
+    "The ministry did not answer questions from reporters."
+)
+
+
+def publish(text: str, name: str = "story.json"):
+    record = {"title": "Evacuations continue", "url": URL, "publisher": "Wire", "text": text}
+    return import_files(files=[(name, json.dumps(record).encode())], user=None)
+
+
+@pytest.fixture
+def first_version(db):
+    publish(FIRST)
+    return Article.objects.get()
+
+
+def tag(article, words, user):
+    return claim_create(article=article, user=user, anchor=anchor_for_quote(article.body, words))
+
+
+def test_a_changed_reimport_is_a_new_version_and_the_old_one_stays(first_version):
+    report = publish(CORRECTED, "story-v2.json")
+    new = Article.objects.get(pk=report.imported[0]["article_id"])
+    first_version.refresh_from_db()
+    assert (new.version, new.previous_version, new.url) == (2, first_version, URL)
+    assert first_version.body == FIRST and first_version.next_version == new
+    assert list(Article.objects.current()) == [new]
+
+
+def test_the_same_text_again_is_a_duplicate_not_a_version(first_version):
+    report = publish(FIRST, "again.json")
+    assert report.duplicates[0]["article_id"] == first_version.pk and Article.objects.count() == 1
+
+
+def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_version, editor, reviewer):
+    unchanged = tag(first_version, "Rescuers evacuated 40 men from the region.", editor)
+    corrected = tag(first_version, "at least 100 men were detained in secret prisons", editor)
+    removed = tag(first_version, "Officials denied every report on Monday.", editor)
+    for publisher in ("One", "Two"):
+        evidence_add_passage(claim=corrected, user=editor, passage=_passage_of(ArticleFactory(publisher=publisher)),
+                             stance="supports")  # fmt: skip
+    corrected.refresh_from_db()
+    claim_set_verdict(claim=corrected, user=reviewer, status="verified", rationale="Two reports.",
+                      expected_version=corrected.version)  # fmt: skip
+
+    publish(CORRECTED, "story-v2.json")
+    new = Article.objects.get(version=2)
+    unchanged, corrected, removed = (Claim.objects.get(pk=c.pk) for c in (unchanged, corrected, removed))
+
+    assert (unchanged.article, unchanged.anchor_confidence, unchanged.needs_review) == (new, 1.0, False)
+    assert new.body[unchanged.start : unchanged.end] == unchanged.quote
+
+    assert corrected.article == new and new.body[corrected.start : corrected.end] == corrected.quote
+    assert "more than 100 men were held" in corrected.quote and corrected.anchor_confidence < 1
+    assert corrected.needs_review and "quoted words changed in version 2 after the claim was verified" in corrected.review_reason
+
+    assert removed.article == first_version and removed.needs_review
+    assert removed.review_reason == "Not found again in version 2 of the article."
+
+    moved = corrected.history.latest()
+    assert moved.history_channel == "import" and moved.history_change_reason.startswith("re-anchored in version 2")
+
+
+def test_a_claim_found_only_approximately_is_flagged_even_when_open(first_version, editor):
+    claim = tag(first_version, "at least 100 men were detained in secret prisons", editor)
+    publish(CORRECTED.replace("more than 100 men were held", "over a hundred people were kept"), "v2.json")
+    claim.refresh_from_db()
+    assert (claim.article.version, claim.quote) == (2, "over a hundred people were kept in secret prisons")
+    assert claim.anchor_confidence < 0.8 and claim.needs_review
+    assert claim.review_reason == "Found again in version 2 only approximately: check the quote."
+
+
+def test_a_flagged_claim_shows_why_and_can_be_marked_checked(client, first_version, editor):
+    claim = tag(first_version, "Officials denied every report on Monday.", editor)
+    publish(CORRECTED, "story-v2.json")
+    client.force_login(editor)
+    listing = client.get(reverse("claims:list"), {"needs_review": "true"}).content.decode()
+    assert "needs review" in listing and "Officials denied every report" in listing
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Not found again in version 2 of the article." in page
+    client.post(reverse("claims:reviewed", args=[claim.pk]), {"version": Claim.objects.get(pk=claim.pk).version})
+    assert not Claim.objects.get(pk=claim.pk).needs_review
+
+
+def test_two_changed_copies_in_one_import_become_consecutive_versions(first_version):
+    records = [{"title": "T", "url": URL, "text": text} for text in (CORRECTED, CORRECTED + " A later line.")]
+    import_files(files=[("two.jsonl", "\n".join(json.dumps(r) for r in records).encode())], user=None)
+    chain = list(Article.objects.order_by("version").values_list("version", "previous_version__version"))
+    assert chain == [(1, None), (2, 1), (3, 2)]
+
+
+def test_a_dry_run_says_which_records_would_be_new_versions(first_version):
+    from articles.importers import Source
+    from articles.services import import_sources
+
+    record = json.dumps({"title": "T", "url": URL, "text": CORRECTED}).encode()
+    report = import_sources(sources=[Source.from_bytes("v2.json", record)], user=None, dry_run=True)
+    assert report.preview[0]["outcome"] == "new"
+    assert report.preview[0]["detail"] == f"new version of #{first_version.pk}"
+    assert Article.objects.count() == 1
+
+
+def test_the_reader_links_the_versions(client, first_version):
+    publish(CORRECTED, "story-v2.json")
+    client.force_login(UserFactory(username="reader", role="viewer"))
+    old_page = client.get(first_version.get_absolute_url()).content.decode()
+    assert "This is version 1, kept as it was." in old_page and "Read version 2" in old_page
+    new = Article.objects.get(version=2)
+    assert "version 1</a> was imported earlier" in client.get(new.get_absolute_url()).content.decode()
