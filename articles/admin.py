@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from articles import admin_import
 
 from articles.models import Article, ImportBatch
 from workbench.admin import AppendOnlyHistoryAdmin
@@ -34,13 +39,35 @@ class ArticleAdmin(AppendOnlyHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # articles come in through an import, which records their provenance
 
+    def get_urls(self):
+        def view(function):
+            def checked(request, *args, **kwargs):
+                if not request.user.has_perm("articles.add_article"):
+                    raise PermissionDenied("Only admins import articles.")
+                return function(request, self.admin_site, *args, **kwargs)
+
+            return self.admin_site.admin_view(checked)
+
+        return [
+            path("import/", view(admin_import.import_start), name="articles_article_import"),
+            path("import/<int:pk>/", view(admin_import.import_batch), name="articles_article_import_batch"),
+            path("import/<int:pk>/confirm/", view(admin_import.import_confirm), name="articles_article_import_confirm"),
+            path("import/<int:pk>/status/", view(admin_import.import_status), name="articles_article_import_status"),
+            path("import/<int:pk>/report/", view(admin_import.import_report), name="articles_article_import_report"),
+            *super().get_urls(),
+        ]
+
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "imported_by", "channel", "started_at", "imported", "duplicates", "rejected")
+    list_display = ("__str__", "status", "imported_by", "channel", "started_at", "imported", "duplicates", "rejected", "page")
     list_filter = ("channel", "started_at")
     list_select_related = ("imported_by",)
     readonly_fields = [field.name for field in ImportBatch._meta.fields]
+
+    @admin.display(description="Preview, progress and report")
+    def page(self, batch: ImportBatch) -> str:
+        return format_html('<a href="{}">open</a>', reverse("admin:articles_article_import_batch", args=[batch.pk]))
 
     def has_add_permission(self, request) -> bool:
         return False

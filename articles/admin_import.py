@@ -1,0 +1,101 @@
+"""The admin's import page: upload files or a zip, preview what would happen, confirm, watch it run."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles import services, tasks
+from articles.models import ImportBatch
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as Django's documentation shows."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="JSON, JSONL, CSV, HTML or plain text files, or .zip archives of them.")
+
+
+def import_start(request: HttpRequest, admin_site) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        try:
+            batch = services.import_batch_upload(files=form.cleaned_data["files"], user=request.user)
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            tasks.preview_import.enqueue(batch.pk)
+            return redirect("admin:articles_article_import_batch", batch.pk)
+    context = {**admin_site.each_context(request), "form": form, "title": "Import articles",
+               "recent": ImportBatch.objects.select_related("imported_by")[:10]}  # fmt: skip
+    return render(request, "admin/articles/import_start.html", context)
+
+
+def import_batch(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.select_related("imported_by"), pk=pk)
+    context = {
+        **admin_site.each_context(request),
+        "batch": batch,
+        "title": f"Import #{batch.pk}",
+        "working": batch.status in _WORKING,
+        "outcomes": _outcomes(batch.preview),
+    }
+    return render(request, "admin/articles/import_batch.html", context)
+
+
+@require_POST
+def import_confirm(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        services.import_batch_confirm(batch=batch, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        tasks.run_import.enqueue(batch.pk)
+    return redirect("admin:articles_article_import_batch", batch.pk)
+
+
+def import_status(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    return JsonResponse({
+        "status": batch.status,
+        "label": batch.get_status_display(),
+        "done": batch.records_done,
+        "total": batch.records_total,
+        "percent": batch.percent_done,
+        "working": batch.status in _WORKING,
+    })  # fmt: skip
+
+
+def import_report(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    response = JsonResponse(batch.report, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.json"'
+    return response
+
+
+_WORKING = {
+    ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWING, ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING,
+}  # fmt: skip
+
+
+def _outcomes(rows: list[dict]) -> dict[str, int]:
+    counts = {"new": 0, "duplicate": 0, "rejected": 0}
+    for row in rows:
+        counts[row["outcome"]] += 1
+    return counts

@@ -1,0 +1,124 @@
+"""The admin's import page: upload, preview, confirm, background job with progress, report."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.signals import post_save
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article, ImportBatch, UploadedFile
+
+
+def story(n: int) -> dict:
+    return {"title": f"Story {n}", "url": f"https://wire.example/{n}", "text": f"Story number {n} happened. It was big."}
+
+
+def upload_set() -> list[SimpleUploadedFile]:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("inside/one.txt", "A headline inside\n\nThe zipped story is here.")
+        zipped.writestr("inside/broken.json", '{"title": ')
+    jsonl = "\n".join(json.dumps(story(n)) for n in range(3)) + "\n"
+    return [
+        SimpleUploadedFile("feed.jsonl", jsonl.encode()),
+        SimpleUploadedFile("bundle.zip", archive.getvalue()),
+    ]
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def start(client) -> ImportBatch:
+    response = client.post(reverse("admin:articles_article_import"), {"files": upload_set()})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return ImportBatch.objects.get()
+
+
+def test_the_article_list_in_the_admin_links_to_the_import_page(admin_client):
+    content = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert reverse("admin:articles_article_import") in content
+
+
+def test_an_upload_is_previewed_record_by_record_and_nothing_is_imported_yet(admin_client):
+    batch = start(admin_client)
+    assert batch.status == "previewed" and batch.records_total == 5
+    assert not Article.objects.exists()
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
+    assert "Preview: 4 to import, 0 duplicates, 1 rejected" in page
+    assert "Story 2" in page and "A headline inside" in page
+    assert "bundle.zip/inside/broken.json" in page and "invalid JSON" in page
+    assert "Confirm: import 4 articles" in page
+
+
+def test_confirming_imports_in_the_background_and_the_report_matches_the_database(admin_client, admin_user):
+    batch = start(admin_client)
+    response = admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.imported, batch.rejected, batch.records_done) == ("done", 4, 1, 5)
+
+    report = admin_client.get(reverse("admin:articles_article_import_report", args=[batch.pk])).json()
+    stored = {a.pk: a for a in Article.objects.filter(import_batch=batch)}
+    assert {item["article_id"] for item in report["imported"]} == set(stored)
+    for item in report["imported"]:
+        article = stored[item["article_id"]]
+        assert (article.origin_file, article.origin_record, article.title) == (item["file"], item["record"], item["title"])
+        assert article.imported_by == admin_user
+    assert report["rejected"][0]["file"] == "bundle.zip/inside/broken.json"
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
+    assert "4 imported, 0 duplicates skipped, 1 rejected" in page
+
+
+def test_a_batch_is_confirmed_only_once(admin_client):
+    batch = start(admin_client)
+    url = reverse("admin:articles_article_import_confirm", args=[batch.pk])
+    admin_client.post(url)
+    response = admin_client.post(url, follow=True)
+    assert "only a previewed one can be confirmed" in response.content.decode()
+    assert Article.objects.count() == 4
+
+
+def test_progress_is_saved_as_the_job_runs(admin_client, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    seen = []
+
+    def record(sender, instance, update_fields=None, **kwargs):
+        if update_fields and "records_done" in update_fields:
+            seen.append((instance.status, instance.records_done))
+
+    post_save.connect(record, sender=ImportBatch)
+    try:
+        batch = start(admin_client)
+        admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
+    finally:
+        post_save.disconnect(record, sender=ImportBatch)
+    running = [done for status, done in seen if status == "running"]
+    assert running[0] == 0 and running == sorted(running) and 2 in running and running[-1] == 5
+    status = admin_client.get(reverse("admin:articles_article_import_status", args=[batch.pk])).json()
+    assert status == {"status": "done", "label": "Done", "done": 5, "total": 5, "percent": 100, "working": False}
+
+
+def test_an_upload_over_the_limit_is_refused_before_anything_is_stored(admin_client, settings):
+    settings.WORKBENCH_IMPORT_MAX_UPLOAD_BYTES = 100
+    response = admin_client.post(reverse("admin:articles_article_import"), {"files": upload_set()})
+    assert response.status_code == 200 and "the limit is 100 bytes" in response.content.decode()
+    assert not ImportBatch.objects.exists() and not UploadedFile.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["articles_article_import", "articles_article_import_batch"])
+def test_only_admins_reach_the_import_page(client, editor, name):
+    batch = ImportBatch.objects.create(channel="admin")
+    url = reverse(f"admin:{name}", args=[batch.pk] if name.endswith("batch") else [])
+    editor.is_staff = True  # even a staff editor without the import permission
+    editor.save()
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
