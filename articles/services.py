@@ -301,7 +301,7 @@ def import_batch_preview(*, batch_id: int) -> ImportBatch:
 def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(f"This import is {batch.get_status_display().lower()}; only a previewed one can be confirmed.")
-    _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user)
+    _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user, records_done=0)
     return batch
 
 
