@@ -11,7 +11,7 @@ import io
 
 import charset_normalizer
 
-from articles.importers.base import RecordError
+from articles.importers.base import RecordError, Rejected, too_long
 from articles.importers.streams import Utf8Transcoded
 
 BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -137,3 +137,15 @@ class RecordDecoder:
 
     def raw(self, data: bytes) -> bytes:
         return data.decode("utf-8").encode(self.name) if self.transcoded else data
+
+
+def read_whole(file, limits, decode=decode_whole) -> "tuple[bytes, str, str] | Rejected":
+    """A one-article file's bytes, text and encoding, or the Rejected saying why it cannot be read."""
+    data = file.read_record(limits.max_article_bytes)
+    if data is None:
+        return too_long(file.name, None, None, limits)
+    try:
+        text, encoding = decode(data)
+    except RecordError as exc:
+        return Rejected(file.name, None, None, str(exc))
+    return data, text, encoding

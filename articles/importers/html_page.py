@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft, too_long
-from articles.importers.encodings import bom_of, decode_whole
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft
+from articles.importers.encodings import bom_of, decode_whole, read_whole
 from articles.importers.streams import Opened
 from articles.models import Article
 
@@ -41,15 +41,11 @@ def looks_like_html(text: str) -> bool:
 
 
 def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
-    data = file.read_record(limits.max_article_bytes)
-    if data is None:
-        yield too_long(file.name, None, None, limits)
+    whole = read_whole(file, limits, decode=_decode)
+    if isinstance(whole, Rejected):
+        yield whole
         return
-    try:
-        text, encoding = _decode(data)
-    except RecordError as exc:
-        yield Rejected(file.name, None, None, str(exc))
-        return
+    data, text, encoding = whole
     try:
         draft = _draft(text, data=data, encoding=encoding, name=file.name)
     except RecordError as exc:

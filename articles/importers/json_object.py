@@ -3,8 +3,8 @@
 import json
 from collections.abc import Iterator
 
-from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, too_long
-from articles.importers.encodings import decode_whole
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected
+from articles.importers.encodings import read_whole
 from articles.importers.fields import draft_from_record, json_kind
 from articles.importers.streams import Opened
 
@@ -12,15 +12,11 @@ EXPECTED_OBJECT = "expected a JSON object with the article's fields"
 
 
 def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
-    data = file.read_record(limits.max_article_bytes)
-    if data is None:
-        yield too_long(file.name, None, None, limits)
+    whole = read_whole(file, limits)
+    if isinstance(whole, Rejected):
+        yield whole
         return
-    try:
-        text, encoding = decode_whole(data)
-    except RecordError as exc:
-        yield Rejected(file.name, None, None, str(exc))
-        return
+    data, text, encoding = whole
     try:
         # strict=False lets control characters inside strings through; normalise() drops them.
         record = json.loads(text, strict=False)

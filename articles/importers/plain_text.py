@@ -2,21 +2,17 @@
 
 from collections.abc import Iterator
 
-from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft, too_long
-from articles.importers.encodings import decode_whole
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft
+from articles.importers.encodings import read_whole
 from articles.importers.streams import Opened
 
 
 def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
-    data = file.read_record(limits.max_article_bytes)
-    if data is None:
-        yield too_long(file.name, None, None, limits)
+    whole = read_whole(file, limits)
+    if isinstance(whole, Rejected):
+        yield whole
         return
-    try:
-        text, encoding = decode_whole(data)
-    except RecordError as exc:
-        yield Rejected(file.name, None, None, str(exc))
-        return
+    data, text, encoding = whole
     try:
         draft = build_draft(text=text, raw=data, raw_encoding=encoding, origin_file=file.name, origin_record=1)
     except RecordError as exc:

@@ -1,7 +1,6 @@
 """Issue 5's acceptance: an admin uploads a zip of mixed files, sees the preview, confirms, watches the
 progress bar, and downloads a report that matches the database record by record."""
 
-import io
 import json
 import re
 import threading
