@@ -30,7 +30,7 @@ class ImportReport:
     duplicates: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)  # every record in order, for the admin's table
+    preview: list[dict] = field(default_factory=list)  # dry runs: every record in order, for the admin's table
 
     @property
     def records_seen(self) -> int:
@@ -80,7 +80,8 @@ def import_sources(
                 if isinstance(item, Rejected):
                     place = {"file": item.file, "record": item.record, "line": item.line}
                     report.rejected.append({**place, "error": item.error})
-                    report.preview.append({**place, "outcome": "rejected", "detail": item.error})
+                    if dry_run:
+                        report.preview.append({**place, "outcome": "rejected", "detail": item.error})
             drafts = [item for item in chunk if isinstance(item, ArticleDraft)]
             _store(drafts, user=user, batch=batch, report=report, dry_run=dry_run)
             if on_progress:
@@ -116,7 +117,8 @@ def _store(drafts: list[ArticleDraft], *, user, batch, report: ImportReport, dry
         if digest in known or digest in seen:
             article_id = known.get(digest) or seen[digest].pk
             report.duplicates.append({**place, "article_id": article_id, "title": draft.title})
-            report.preview.append({**row, "outcome": "duplicate", "detail": _of(article_id, "duplicate")})
+            if dry_run:
+                report.preview.append({**row, "outcome": "duplicate", "detail": _of(article_id, "duplicate")})
             continue
         article = _article(draft, digest, user=user, batch=batch, previous=latest.get(draft.url))
         if draft.url:
@@ -124,7 +126,8 @@ def _store(drafts: list[ArticleDraft], *, user, batch, report: ImportReport, dry
         seen[digest] = article
         new.append((draft, article))
         detail = f"new version of #{article.previous_version.pk}" if article.previous_version else ""
-        report.preview.append({**row, "outcome": "new", "detail": detail})
+        if dry_run:
+            report.preview.append({**row, "outcome": "new", "detail": detail})
 
     if dry_run:
         report.imported.extend({"file": d.origin_file, "record": d.origin_record, "article_id": None,

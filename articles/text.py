@@ -243,7 +243,7 @@ def split_passages(body: str) -> list[tuple[int, int, str]]:
     for line in body.split("\n"):
         start = 0
         for match in SENTENCE_END.finditer(line):
-            if _ends_in_abbreviation(line[: match.start()]):
+            if _ends_in_abbreviation(line, match.start()):
                 continue
             spans.append(_span(line, start, match.end(), line_start))
             start = match.end()
@@ -252,9 +252,9 @@ def split_passages(body: str) -> list[tuple[int, int, str]]:
     return [span for span in spans if span[2]]
 
 
-def _ends_in_abbreviation(text_before_stop: str) -> bool:
-    word = text_before_stop.rsplit(None, 1)[-1] if text_before_stop.strip() else ""
-    word = word.lstrip("“\"‘'(")
+def _ends_in_abbreviation(line: str, stop: int) -> bool:
+    """Whether the word before the full stop at `stop` is an abbreviation or initials ("Dr", "U.S")."""
+    word = line[line.rfind(" ", 0, stop) + 1 : stop].lstrip("“\"‘'(")
     return word.lower() in ABBREVIATIONS or bool(word and INITIALS.fullmatch(word))
 
 
