@@ -125,7 +125,7 @@ def _store(drafts: list[ArticleDraft], *, user, batch, report: ImportReport, dry
             latest[draft.url] = article  # a second changed copy in the same import is the version after
         seen[digest] = article
         new.append((draft, article))
-        detail = f"new version of #{article.previous_version.pk}" if article.previous_version else ""
+        detail = _of(article.previous_version.pk, "new version") if article.previous_version else ""
         if dry_run:
             report.preview.append({**row, "outcome": "new", "detail": detail})
 
@@ -221,16 +221,6 @@ def _carry_claims_forward(articles: list[Article]) -> None:
 
 def _of(article_id: int | None, what: str) -> str:
     return f"{what} of #{article_id}" if article_id else f"{what} of an earlier record in this import"
-
-
-def article_create(*, draft: ArticleDraft, user, batch: ImportBatch | None = None) -> tuple[Article, bool]:
-    """Store one draft, or return the existing article with the same text."""
-    report = ImportReport(batch=batch)
-    with audit_channel(IMPORT):
-        _store([draft], user=user, batch=batch, report=report, dry_run=False)
-    if report.imported:
-        return Article.objects.get(pk=report.imported[0]["article_id"]), True
-    return Article.objects.get(pk=report.duplicates[0]["article_id"]), False
 
 
 def collect_files(paths: list[Path]) -> list[Source]:
