@@ -21,9 +21,19 @@ def manage(*args, **env):
     )
 
 
-def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = manage("check")
-    assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in result.stderr
+def test_the_server_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    for module in ("workbench.wsgi", "workbench.asgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=environment, capture_output=True, text=True
+        )
+        assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_tooling_commands_work_without_a_secret_key():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_production_settings_pass_the_deploy_check():
