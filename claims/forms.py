@@ -3,6 +3,7 @@ from django import forms
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
 from claims.models import Claim, EvidenceLink
+from claims.rules import VERDICT_LABELS
 
 
 class TagClaimForm(forms.Form):
@@ -56,8 +57,7 @@ class VerdictForm(forms.Form):
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}  # as the claim page says it
-        self.fields["status"].choices = [(s, labels[s]) for s in Claim.Status.values if s != claim.status]
+        self.fields["status"].choices = [(s, VERDICT_LABELS[s]) for s in Claim.Status.values if s != claim.status]
 
 
 class PassageLinkForm(forms.Form):

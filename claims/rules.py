@@ -6,6 +6,10 @@ from claims import permissions
 from claims.models import Claim, EvidenceLink
 
 
+# How each verdict reads as a choice: moving a claim back to open is reopening it.
+VERDICT_LABELS = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}
+
+
 def independent_support(links: list[EvidenceLink]) -> int:
     """Supporting sources that are independent: different publishers where known, else different documents."""
     return len({link.source_key for link in links if link.stance == EvidenceLink.Stance.SUPPORTS})

@@ -3,7 +3,7 @@
 from articles.models import Article, Passage
 from claims.models import Claim, EvidenceLink, Tag
 from claims import permissions
-from claims.rules import claim_blockers, independent_support, reviewer_blockers
+from claims.rules import VERDICT_LABELS, claim_blockers, independent_support, reviewer_blockers
 
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
@@ -22,11 +22,10 @@ def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[di
     Anyone may read what the claim needs; what stands in the way of this reviewer shows to reviewers.
     """
     personal = reviewer_blockers(claim=claim, user=user) if permissions.can_set_verdict(user) else []
-    labels = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}
     return [
         {
             "status": status,
-            "label": labels[status],
+            "label": VERDICT_LABELS[status],
             "blockers": personal + claim_blockers(claim=claim, links=links, status=status, rationale=None),
         }
         for status in Claim.Status.values
