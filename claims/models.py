@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Passage
-from workbench.audit import ChannelHistoricalModel
+from workbench.audit import CHANNELS, ChannelHistoricalModel
 
 PREFIX_SUFFIX_LENGTH = 32
 
@@ -47,6 +48,8 @@ class Claim(models.Model):
         VERIFIED = "verified", "Verified"
         DISPUTED = "disputed", "Disputed"
 
+    # Names the claim across workbenches: an exported claim imported twice is recognised.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
     # TextQuoteSelector (quote with prefix and suffix) and TextPositionSelector (start, end).
     quote = models.TextField()
@@ -149,3 +152,85 @@ class EvidenceLink(models.Model):
         if publisher:
             return f"publisher:{publisher}"
         return f"article:{self.passage.article_id}" if self.passage_id else f"url:{self.url}"
+
+
+class ClaimSet(models.Model):
+    """A named selection of claims to export: a saved filter of the claim list, or claims picked by hand."""
+
+    class Kind(models.TextChoices):
+        FILTER = "filter", "Saved filter"
+        PICKED = "picked", "Picked claims"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_sets")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PICKED)
+    # The claim list's query string (e.g. "tag=health&publisher=Reuters"), evaluated at export.
+    query = models.CharField(max_length=2000, blank=True)
+    claims = models.ManyToManyField(Claim, blank=True, related_name="claim_sets")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[claims], bases=[ChannelHistoricalModel])
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [models.UniqueConstraint(Lower("name"), name="claimset_unique_name_ignoring_case")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:set-detail", args=[self.pk])
+
+
+class Export(models.Model):
+    """One export, as it was asked for and what came out: who, what, when, and the file's checksum."""
+
+    class Format(models.TextChoices):
+        BUNDLE = "bundle", "Bundle (zip of every format, with a manifest)"
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+        JSONL = "jsonl", "JSON Lines"
+        CLAIMREVIEW = "claimreview", "schema.org ClaimReview (JSON-LD)"
+        ANNOTATION = "annotation", "W3C Web Annotation (JSON-LD)"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    format = models.CharField(max_length=12, choices=Format.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    claim_set = models.ForeignKey(ClaimSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports")
+    claim_set_name = models.CharField(max_length=200, blank=True, help_text="The set's name when exported.")
+    filters = models.JSONField(default=dict, blank=True, help_text="The claim list's filters, as a query.")
+    statuses = models.JSONField(default=list)
+    claim_count = models.PositiveIntegerField(default=0)
+    claims_done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    failure = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    # Only exports run in the background keep their file; streamed ones went straight to the user.
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.get_format_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:export-detail", args=[self.pk])
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, 100 * self.claims_done // self.claim_count) if self.claim_count else 0

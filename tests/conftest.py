@@ -62,3 +62,11 @@ def seeded(db):
     from articles.models import Article
 
     return {Path(item["file"]).name[:3]: Article.objects.get(pk=item["article_id"]) for item in report.imported}
+
+
+@pytest.fixture
+def every_kind_of_claim(db):
+    """Claims verified, disputed and open, with evidence supporting, contradicting and giving context."""
+    from tests.export_data import claims_of_every_kind
+
+    return claims_of_every_kind()

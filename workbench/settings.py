@@ -123,6 +123,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files the workbench writes (exports run in the background). Several app servers need a shared
+# storage here (a shared volume, or an object store through django-storages).
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -171,3 +174,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**2
 WORKBENCH_FOUR_EYES = envbool("WORKBENCH_FOUR_EYES", "True")
 # The two-source rule: independent supporting sources a claim needs to be verified.
 WORKBENCH_MIN_SUPPORTING_SOURCES = envint("WORKBENCH_MIN_SUPPORTING_SOURCES", "2")
+# Exports: who publishes the reviews, where claim pages live (exports link to them), and how many
+# claims the browser downloads at once before an export becomes a background job.
+WORKBENCH_ORGANISATION_NAME = os.getenv("WORKBENCH_ORGANISATION_NAME", "Workbench newsroom")
+WORKBENCH_ORGANISATION_URL = os.getenv("WORKBENCH_ORGANISATION_URL", "http://127.0.0.1:8000/")
+WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = envint("WORKBENCH_EXPORT_STREAM_MAX_CLAIMS", "5000")

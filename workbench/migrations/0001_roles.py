@@ -1,7 +1,8 @@
 """Create the four role groups with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from workbench.migrations import _permissions
 
 VIEW = [
     "articles.view_article", "articles.view_passage",
@@ -21,22 +22,8 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations ran; the groups need them now.
-    for app_config in apps.get_app_configs():
-        models_module, app_config.models_module = getattr(app_config, "models_module", None), True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for name in names:
-            app_label, codename = name.split(".")
-            permissions = Permission.objects.filter(content_type__app_label=app_label)
-            if codename != "*":
-                permissions = permissions.filter(codename=codename)
-            group.permissions.add(*permissions)
+        _permissions.grant(apps, role, names)
 
 
 def delete_roles(apps, schema_editor):

@@ -1,0 +1,43 @@
+"""What an export knows besides its claims: who asked, when, for which selection, and on whose behalf."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from claims.exports.records import article_records
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    exported_at: datetime
+    exported_by: str | None  # a username; None from a command run without --user
+    organisation_name: str
+    organisation_url: str
+    base_url: str  # where claim pages live, without a trailing slash
+    total: int  # claims in the export
+    statuses: list[str]
+    claim_set: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    # The articles the claims and their evidence come from, with their text (for JSON's round trip).
+    articles: Callable[[], Iterator[dict]] = lambda: iter(())
+
+
+def build_context(
+    claims: QuerySet, *, user=None, statuses: list[str], claim_set: str | None = None, filters: dict | None = None
+) -> ExportContext:
+    return ExportContext(
+        exported_at=timezone.now().replace(microsecond=0),
+        exported_by=user.get_username() if user is not None else None,
+        organisation_name=settings.WORKBENCH_ORGANISATION_NAME,
+        organisation_url=settings.WORKBENCH_ORGANISATION_URL,
+        base_url=settings.WORKBENCH_BASE_URL,
+        total=claims.count(),
+        statuses=list(statuses),
+        claim_set=claim_set,
+        filters=dict(filters or {}),
+        articles=lambda: article_records(claims),
+    )

@@ -1,0 +1,165 @@
+"""Claims as plain data: the one shape every export format is written from (schema_version 1).
+
+A record is a dict of JSON types only (str, int, float, bool, None, list, dict):
+
+    {
+      "id": 12, "uid": "9f0c…", "url": "https://workbench.example/claims/12/",
+      "wording": "…", "status": "verified",
+      "anchor": {"quote", "prefix", "suffix", "start", "end", "confidence"},
+      "tags": ["health", …],
+      "article": {"id", "url", "title", "publisher", "published_at", "content_hash", "version",
+                  "workbench_url", "imported_at", "origin"},
+      "evidence": [{"stance", "kind": "passage" | "url", "url", "title", "publisher", "quote", "note",
+                    "accessed_on", "added_by", "added_at",
+                    "passage": {"content_hash", "index", "start", "end"} | None}],
+      "verdict": {"status", "rationale", "reviewed_by", "reviewed_at"},
+      "review": {"needs_review", "reason"},
+      "history": {"created_by", "created_at", "updated_at", "version", "revisions"},
+    }
+
+Dates are ISO 8601 strings (None when unknown); users are usernames. `url` fields are absolute.
+Claims are read in chunks with their related rows prefetched, so memory stays flat however many.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from articles.models import Article
+from claims.models import Claim, EvidenceLink
+
+SCHEMA_VERSION = 1
+CHUNK = 500
+
+
+def claim_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict]:
+    links = EvidenceLink.objects.select_related("passage__article", "added_by").order_by("added_at", "id")
+    rows = (
+        claims.order_by("pk")
+        .select_related("article", "created_by", "reviewed_by")
+        .prefetch_related("tags", Prefetch("evidence", queryset=links))
+        .annotate(revisions=_revisions())
+    )
+    for claim in rows.iterator(chunk_size=chunk_size):
+        yield claim_record(claim)
+
+
+def _revisions() -> Subquery:
+    records = Claim.history.filter(id=OuterRef("pk")).order_by().values("id").annotate(n=Count("*")).values("n")
+    return Subquery(records)
+
+
+def claim_record(claim: Claim) -> dict:
+    article = claim.article
+    return {
+        "id": claim.pk,
+        "uid": str(claim.uid),
+        "url": absolute(claim.get_absolute_url()),
+        "wording": claim.wording,
+        "status": claim.status,
+        "anchor": {
+            "quote": claim.quote,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+            "start": claim.start,
+            "end": claim.end,
+            "confidence": claim.anchor_confidence,
+        },
+        "tags": [tag.name for tag in claim.tags.all()],
+        "article": {
+            "id": article.pk,
+            "url": article.url,
+            "title": article.title,
+            "publisher": article.publisher,
+            "published_at": iso(article.published_at),
+            "content_hash": article.content_hash,
+            "version": article.version,
+            "workbench_url": absolute(article.get_absolute_url()),
+            "imported_at": iso(article.imported_at),
+            "origin": article.origin,
+        },
+        "evidence": [evidence_record(link) for link in claim.evidence.all()],
+        "verdict": {
+            "status": claim.status,
+            "rationale": claim.verdict_rationale,
+            "reviewed_by": username(claim.reviewed_by),
+            "reviewed_at": iso(claim.reviewed_at),
+        },
+        "review": {"needs_review": claim.needs_review, "reason": claim.review_reason},
+        "history": {
+            "created_by": username(claim.created_by),
+            "created_at": iso(claim.created_at),
+            "updated_at": iso(claim.updated_at),
+            "version": claim.version,
+            "revisions": getattr(claim, "revisions", None),
+        },
+    }
+
+
+def evidence_record(link: EvidenceLink) -> dict:
+    passage = link.passage
+    common = {
+        "stance": link.stance,
+        "note": link.note,
+        "added_by": username(link.added_by),
+        "added_at": iso(link.added_at),
+    }
+    if passage is not None:
+        source = passage.article
+        return {
+            **common,
+            "kind": "passage",
+            "url": source.url or absolute(source.get_absolute_url()),
+            "title": source.title,
+            "publisher": source.publisher,
+            "quote": passage.text,
+            "accessed_on": None,
+            "passage": {
+                "content_hash": source.content_hash,
+                "index": passage.index,
+                "start": passage.start,
+                "end": passage.end,
+            },
+        }
+    return {
+        **common,
+        "kind": "url",
+        "url": link.url,
+        "title": link.title,
+        "publisher": link.source_publisher,
+        "quote": link.quote,
+        "accessed_on": iso(link.accessed_on),
+        "passage": None,
+    }
+
+
+def absolute(path: str) -> str:
+    return settings.WORKBENCH_BASE_URL + path
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def username(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def article_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict]:
+    """The articles the claims are on and those their evidence quotes, each once, with its text."""
+    quoted = EvidenceLink.objects.filter(claim__in=claims, passage__isnull=False).values("passage__article")
+    articles = Article.objects.filter(Q(claims__in=claims) | Q(pk__in=quoted)).distinct().defer("raw")
+    for article in articles.order_by("pk").iterator(chunk_size=chunk_size):
+        yield {
+            "content_hash": article.content_hash,
+            "url": article.url,
+            "title": article.title,
+            "publisher": article.publisher,
+            "published_at": iso(article.published_at),
+            "body": article.body,
+            "origin_file": article.origin_file,
+            "origin_record": article.origin_record,
+            "version": article.version,
+        }
