@@ -1,5 +1,5 @@
-"""Writes for articles: importing files, streaming and in batches, into articles with their passages,
-provenance and versions."""
+"""Writes for articles: importing files, streaming and in batches, into articles with their provenance,
+history and versions. Passages are not written here: `articles.passages` builds them when needed."""
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -9,13 +9,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
-from articles.models import Article, ImportBatch, Passage, UploadedFile
-from articles.text import content_hash, split_passages
+from articles.models import Article, ImportBatch, UploadedFile
+from articles.text import content_hash
 from workbench.audit import IMPORT, audit_channel, current_channel
 
 CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
@@ -174,21 +174,7 @@ def _write(articles: list[Article], user) -> None:
     # Versions must point at articles already written: write them in order of their version chains.
     for generation in _generations(articles):
         bulk_create_with_history(generation, Article, batch_size=CHUNK, default_user=user)
-    _write_passages(articles)
     _carry_claims_forward(articles)
-
-
-def _write_passages(articles: list[Article]) -> None:
-    """About twenty passages an article: one executemany, without building a model object for each."""
-    table = Passage._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("article_id", "index", "start", "end", "text"))
-    rows = [
-        (article.pk, index, start, end, text)
-        for article in articles
-        for index, (start, end, text) in enumerate(split_passages(article.body))
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows)
 
 
 def _generations(articles: list[Article]) -> list[list[Article]]:

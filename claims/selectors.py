@@ -1,12 +1,14 @@
 """Reads shared by the claim pages."""
 
 from articles.models import Article, Passage
+from articles.passages import ensure_passages
 from claims.models import Claim, EvidenceLink, Tag
 from claims import permissions
 from claims.rules import VERDICT_LABELS, claim_blockers, independent_support, reviewer_blockers
 
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
+CANDIDATE_ARTICLES = 50  # articles a word search reads passages of: bounds the passages written on the way
 
 __all__ = ["deleted_claims", "evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
 
@@ -34,7 +36,12 @@ def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[di
 
 
 def passage_search(*, claim: Claim, text: str, article: Article | None = None) -> list[Passage]:
-    """Passages of other articles holding every word searched for; all of one article's when it is chosen."""
+    """Passages of other articles holding every word searched for; all of one article's when it is chosen.
+
+    A word search looks among the current versions of other articles (an older version would offer the
+    same sentences again), in the first articles whose text holds every word, and writes their passages
+    if nobody has needed them before.
+    """
     words = text.split()
     if not words and article is None:
         return []
@@ -42,8 +49,14 @@ def passage_search(*, claim: Claim, text: str, article: Article | None = None) -
     for word in words:
         passages = passages.filter(text__icontains=word)
     if article is not None:
+        ensure_passages([article])
         return list(passages.filter(article=article).order_by("index")[:ARTICLE_PASSAGES])
-    return list(passages.order_by("article_id", "index")[:PASSAGE_RESULTS])
+    candidates = Article.objects.current().exclude(pk=claim.article_id)
+    for word in words:
+        candidates = candidates.filter(body__icontains=word)
+    candidates = list(candidates.only("pk", "body").order_by("pk")[:CANDIDATE_ARTICLES])
+    ensure_passages(candidates)
+    return list(passages.filter(article__in=candidates).order_by("article_id", "index")[:PASSAGE_RESULTS])
 
 
 def tag_text(claim: Claim) -> str:

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Passage
-from articles.text import content_hash, split_passages
+from articles.passages import ensure_passages
+from articles.text import content_hash
 from claims.models import Claim, EvidenceLink
 
 
@@ -61,5 +62,6 @@ class PassageEvidenceFactory(factory.django.DjangoModelFactory):
 
 
 def _passage_of(article: Article) -> Passage:
-    start, end, text = split_passages(article.body)[0]
-    return Passage.objects.create(article=article, index=0, start=start, end=end, text=text)
+    """The article's first passage, its passages written as a search would write them."""
+    ensure_passages([article])
+    return article.passages.get(index=0)

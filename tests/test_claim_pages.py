@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.text import split_passages
 from claims.models import Claim
 from claims.services import claim_update, evidence_remove
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
@@ -81,10 +82,10 @@ def test_the_reader_runs_a_constant_number_of_queries_with_200_claims(
     editor_client, seeded, editor, django_assert_max_num_queries
 ):
     article = seeded["002"]
-    passages = list(article.passages.all())
+    passages = split_passages(article.body)
     for n in range(200):
-        passage = passages[n % len(passages)]
-        ClaimFactory(article=article, created_by=editor, start=passage.start, end=passage.end)
+        start, end, _ = passages[n % len(passages)]
+        ClaimFactory(article=article, created_by=editor, start=start, end=end)
     with django_assert_max_num_queries(8):
         response = editor_client.get(article.get_absolute_url())
     assert response.content.decode().count('class="claim-mark') >= len(passages)
@@ -155,13 +156,14 @@ def test_the_claim_page_runs_a_constant_number_of_queries(client, reviewer, edit
                 evidence_remove(link=link, user=editor)
         claim.refresh_from_db()
         claim_update(claim=claim, user=editor, expected_version=claim.version, wording="Reworded", tags="a, b")
+        ArticleFactory(body=f"An article nobody searched before, with {links} links: the search writes its passages.")
         with CaptureQueriesContext(connection) as captured:
             assert client.get(claim.get_absolute_url(), {"q": "article"}).status_code == 200
         return len(captured)
 
     client.force_login(reviewer)
     small, large = queries_for(2), queries_for(30)
-    assert small == large <= 15
+    assert small == large <= 17
 
 
 def test_passage_search_offers_other_articles_passages_only(editor_client, editor):

@@ -1,12 +1,22 @@
-"""Passages: sentence spans whose offsets slice the body back to their text."""
+"""Passages: sentence spans whose offsets slice the body back to their text, written when first needed."""
+
+import json
+import threading
+import time
 
 import pytest
+from django.db import connection, connections, transaction
 
-from articles.models import Passage
+from articles.models import Article, Passage
+from articles.passages import ensure_passages
+from articles.services import import_files
 from articles.text import split_passages
+from claims.selectors import PASSAGE_RESULTS, passage_search
+from tests.factories import ArticleFactory, ClaimFactory
 
 
 def test_passage_offsets_slice_the_body_for_every_seed(seeded):
+    ensure_passages(list(seeded.values()))
     for article in seeded.values():
         passages = list(article.passages.all())
         assert len(passages) > 5
@@ -15,6 +25,7 @@ def test_passage_offsets_slice_the_body_for_every_seed(seeded):
 
 
 def test_passages_cover_the_whole_body_in_order(seeded):
+    ensure_passages(list(seeded.values()))
     for article in seeded.values():
         joined = " ".join(p.text for p in article.passages.all())
         assert " ".join(joined.split()) == " ".join(article.body.split())
@@ -35,7 +46,128 @@ def test_sentences_split_where_a_reader_would(text, expected):
     assert [span[2] for span in split_passages(text)] == expected
 
 
-def test_passages_are_stored_with_the_article_in_order(seeded):
+def test_an_import_writes_no_passages(seeded):
+    assert not Passage.objects.exists()
+
+
+def test_passages_are_written_in_order_when_first_needed(seeded):
     article = seeded["004"]
+    ensure_passages([article])
     indexes = list(Passage.objects.filter(article=article).values_list("index", flat=True))
-    assert indexes == list(range(len(indexes)))
+    assert indexes == list(range(len(split_passages(article.body))))
+    assert not Passage.objects.exclude(article=article).exists()
+
+
+def test_writing_passages_again_changes_nothing(db, django_assert_num_queries):
+    articles = [ArticleFactory(), ArticleFactory()]
+    ensure_passages(articles)
+    before = list(Passage.objects.values_list("pk", "article_id", "index", "text"))
+    with django_assert_num_queries(1):
+        ensure_passages(articles + [articles[0]])
+    assert list(Passage.objects.values_list("pk", "article_id", "index", "text")) == before
+    ensure_passages([])
+
+
+def test_passages_another_server_wrote_meanwhile_are_skipped(db, monkeypatch):
+    article = ArticleFactory(body="First sentence here. Second sentence there. Third one.")
+    write = Passage.objects.bulk_create
+
+    def another_server_first(passages, **options):
+        # The other server checks, finds nothing either, and commits the same rows just before us.
+        write([Passage(article_id=p.article_id, index=p.index, start=p.start, end=p.end, text=p.text) for p in passages])
+        return write(passages, **options)
+
+    monkeypatch.setattr(Passage.objects, "bulk_create", another_server_first)
+    ensure_passages([article])
+    assert list(article.passages.values_list("index", "text")) == [
+        (0, "First sentence here."), (1, "Second sentence there."), (2, "Third one.")
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_servers_writing_the_same_passages_at_once_both_succeed():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent writers need PostgreSQL; SQLite serialises them with BEGIN IMMEDIATE.")
+    articles = [ArticleFactory(body=f"Report {n} opens. It goes on. It ends.") for n in range(3)]
+    written, failures = threading.Event(), []
+
+    def first():
+        with transaction.atomic():
+            ensure_passages(articles)
+            written.set()
+            time.sleep(0.5)  # commits while the second server waits on the same rows
+
+    def second():
+        written.wait(timeout=10)
+        ensure_passages(articles)  # finds none committed yet, so writes the same rows
+
+    def run(action):
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert Passage.objects.count() == 9 and Passage.objects.filter(index=2).count() == 3
+
+
+# --- Finding passages to link as evidence -------------------------------------------------------
+
+
+def imported(*texts: str) -> list[int]:
+    records = "\n".join(json.dumps({"title": f"Report {n}", "text": text}) for n, text in enumerate(texts))
+    return [item["article_id"] for item in import_files(files=[("feed.jsonl", records.encode())], user=None).imported]
+
+
+def test_searching_finds_passages_of_an_imported_article_and_writes_them_once(db, django_assert_num_queries):
+    own, other = imported("The dam burst at noon. Nobody was hurt.", "Rain fell all week. Witnesses say the dam burst.")
+    claim = ClaimFactory(article=Article.objects.get(pk=own))
+    found = passage_search(claim=claim, text="dam burst")
+    assert [(p.article_id, p.index, p.text) for p in found] == [(other, 1, "Witnesses say the dam burst.")]
+    assert set(Passage.objects.values_list("article_id", flat=True)) == {other}
+    written = list(Passage.objects.values_list("pk", flat=True))
+    with django_assert_num_queries(3):  # candidates, which have passages, the passages: nothing to write
+        assert passage_search(claim=claim, text="DAM") == found
+    assert list(Passage.objects.values_list("pk", flat=True)) == written
+
+
+def test_choosing_an_article_writes_its_passages_and_lists_them_all(db):
+    own, other = imported("A claim is made here.", "First fact here. Second fact there.")
+    claim = ClaimFactory(article=Article.objects.get(pk=own))
+    chosen = Article.objects.only("pk", "title").get(pk=other)  # as the search form gives it
+    assert [p.text for p in passage_search(claim=claim, text="", article=chosen)] == ["First fact here.", "Second fact there."]
+    assert [p.text for p in passage_search(claim=claim, text="second", article=chosen)] == ["Second fact there."]
+    assert Passage.objects.filter(article_id=other).count() == 2
+
+
+def test_a_search_offers_only_the_current_version_of_an_article(db):
+    claim = ClaimFactory()
+    old = ArticleFactory(url="https://news.example/flood", body="The river rose two metres overnight.")
+    new = ArticleFactory(url=old.url, body="The river rose three metres overnight.", previous_version=old, version=2)
+    assert [p.article_id for p in passage_search(claim=claim, text="river rose")] == [new.pk]
+
+
+def test_a_passage_must_hold_every_word_not_just_its_article(db):
+    claim = ClaimFactory()
+    ArticleFactory(body="The dam burst. Nobody was hurt.")
+    assert passage_search(claim=claim, text="dam hurt") == []
+
+
+@pytest.mark.parametrize("matching", [2, 40])
+def test_a_search_runs_the_same_queries_however_many_articles_match(db, matching, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    for n in range(matching):
+        ArticleFactory(body=f"Flood report {n}. The levee held in district {n}.")
+    ArticleFactory(body="Nothing about water here.")
+    # Candidate articles, which have passages, writing the missing ones, reading the results.
+    with django_assert_max_num_queries(4):
+        found = passage_search(claim=claim, text="levee held")
+    assert len(found) == min(matching, PASSAGE_RESULTS)
+    assert Passage.objects.count() == 2 * matching
