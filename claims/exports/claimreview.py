@@ -1,0 +1,87 @@
+"""schema.org ClaimReview (JSON-LD): one review per claim, as Google's fact-check tools read them.
+
+The document is a JSON array of ClaimReviews, each with its own "@context". The array as a whole is one
+JSON-LD document (it passes schema.org's SHACL shapes), and each element is what Google reads from a
+page's <script type="application/ld+json">: a root node with the schema.org context and @type
+ClaimReview. A publisher can put any element, as it is, on its claim's page (Google wants one
+ClaimReview per page); an element of a single "@graph" would first need the context put back.
+
+Ratings use the common five-point truthfulness scale, 1 (false) to 5 (true): disputed is 1, verified 5.
+An open claim has no verdict, so its rating has only the name "Open" and no number: a number in the
+middle would read as "half true". Google requires the name; the numbers are optional, all three or none.
+JSON-LD has no use for null or empty values, so absent ones are left out, not written empty.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+
+from claims.exports.context import ExportContext
+from claims.models import Claim
+
+EXTENSION = "jsonld"
+MEDIA_TYPE = "application/ld+json"
+SCHEMA_ORG = "https://schema.org"
+WORST, BEST = 1, 5
+RATING_VALUES = {Claim.Status.DISPUTED: WORST, Claim.Status.VERIFIED: BEST}
+
+
+def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
+    yield "["
+    separator = "\n  "
+    for record in records:
+        yield separator + json.dumps(claim_review(record, context), ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n]\n"
+
+
+def claim_review(record: dict, context: ExportContext) -> dict:
+    verdict = record["verdict"]
+    review = _node(
+        "ClaimReview",
+        url=record["url"],
+        claimReviewed=record["wording"],
+        reviewRating=rating(verdict),
+        author=_node("Organization", name=context.organisation_name, url=context.organisation_url),
+        datePublished=verdict["reviewed_at"] or context.exported_at.isoformat(),
+        keywords=record["tags"],
+        itemReviewed=claim(record),
+    )
+    return {"@context": SCHEMA_ORG, **review}
+
+
+def rating(verdict: dict) -> dict:
+    value = RATING_VALUES.get(verdict["status"])
+    scale = {"ratingValue": value, "bestRating": BEST, "worstRating": WORST} if value else {}
+    return _node(
+        "Rating",
+        alternateName=Claim.Status(verdict["status"]).label,
+        ratingExplanation=verdict["rationale"],
+        **scale,
+    )
+
+
+def claim(record: dict) -> dict:
+    """The claim as the article makes it: its exact words, in the article, which stands for its author."""
+    article = record["article"]
+    publisher = _node("Organization", name=article["publisher"])
+    return _node(
+        "Claim",
+        identifier=record["uid"],
+        text=record["anchor"]["quote"],
+        author=publisher,
+        datePublished=article["published_at"],
+        appearance=_node(
+            "Article",
+            url=article["url"],
+            headline=article["title"],
+            datePublished=article["published_at"],
+            publisher=publisher,
+            # The workbench's copy the claim is anchored in: the one link to an article imported without a URL.
+            archivedAt=article["workbench_url"],
+        ),
+    )
+
+
+def _node(type_: str, **properties) -> dict | None:
+    present = {name: value for name, value in properties.items() if value not in (None, "", [])}
+    return {"@type": type_, **present} if present else None

@@ -1,0 +1,176 @@
+"""The schema.org ClaimReview export: what Google reads, what a user checks, and schema.org's SHACL shapes."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from claims.exports import claimreview
+from claims.exports.context import build_context
+from claims.exports.records import claim_records
+from claims.models import Claim
+from tests.factories import ArticleFactory, ClaimFactory
+
+VALIDATOR = Path(__file__).parent / "conformance/schemaorg/validate_claimreview_shacl.py"
+STATUSES = Claim.Status.values
+
+
+@pytest.fixture
+def claims(every_kind_of_claim, settings):
+    settings.WORKBENCH_ORGANISATION_NAME = "Fact Desk Ltd"
+    settings.WORKBENCH_ORGANISATION_URL = "https://factdesk.example/"
+    bare_article = ArticleFactory(url="", publisher="", published_at=None)
+    return {**every_kind_of_claim, "bare": ClaimFactory(article=bare_article)}
+
+
+@pytest.fixture
+def document(claims):
+    return render()
+
+
+def render() -> str:
+    claims = Claim.objects.all()
+    return "".join(claimreview.render(claim_records(claims), build_context(claims, statuses=STATUSES)))
+
+
+def review_of(document: str, claim: Claim) -> dict:
+    [review] = [review for review in json.loads(document) if review["itemReviewed"]["identifier"] == str(claim.uid)]
+    return review
+
+
+def shacl(document: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    path = tmp_path / "claimreview.jsonld"
+    path.write_text(document, encoding="utf-8")
+    return subprocess.run([sys.executable, VALIDATOR, path], capture_output=True, text=True, timeout=120)
+
+
+def test_it_conforms_to_schema_orgs_shacl_shapes(document, tmp_path):
+    result = shacl(document, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms: True" in result.stdout
+
+
+def test_the_shapes_catch_a_broken_claimreview(claims, tmp_path):
+    broken = json.loads(render())
+    broken[0]["author"] = "Fact Desk Ltd"  # an Organization or Person, never a bare string
+    broken[1]["itemReviewed"]["appearance"] = "https://news.example/health/waiting-times"
+    result = shacl(json.dumps(broken), tmp_path)
+    assert result.returncode == 1
+    assert "Conforms: False" in result.stdout and "Results (2)" in result.stdout
+    assert "Result Path: schema1:author" in result.stdout
+    assert "Result Path: schema1:appearance" in result.stdout
+
+
+def test_it_writes_one_claimreview_per_claim_each_with_its_own_context(claims, document):
+    reviews = json.loads(document)
+    assert len(reviews) == len(claims)
+    assert {review["@context"] for review in reviews} == {"https://schema.org"}
+    assert {review["@type"] for review in reviews} == {"ClaimReview"}
+    assert {review["itemReviewed"]["@type"] for review in reviews} == {"Claim"}
+
+
+def test_it_has_every_field_google_requires(document):
+    # The shapes check the kinds of values, not which properties are there, nor dates or numbers.
+    for review in json.loads(document):
+        assert review["claimReviewed"]
+        assert review["url"].startswith("http")
+        assert review["reviewRating"]["alternateName"]
+        assert review["author"]["@type"] == "Organization" and review["author"]["name"]
+        assert datetime.fromisoformat(review["datePublished"]).tzinfo is not None
+        assert review["itemReviewed"]["appearance"]["@type"] == "Article"
+        rating = review["reviewRating"]
+        if "ratingValue" in rating:
+            assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+
+
+def test_it_maps_a_verified_claim(claims, document):
+    review = review_of(document, claims["verified"])
+    assert review["claimReviewed"] == "=SUM(A1:A2) hospital waiting times fell by 12%"
+    assert review["url"] == "http://127.0.0.1:8000" + claims["verified"].get_absolute_url()
+    assert review["author"] == {"@type": "Organization", "name": "Fact Desk Ltd", "url": "https://factdesk.example/"}
+    assert review["datePublished"] == "2025-03-06T12:00:00+00:00"
+    assert review["keywords"] == ["budget", "health"]
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Verified",
+        "ratingExplanation": "Two independent reports confirm the 12% figure.",
+        "ratingValue": 5,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+
+
+def test_it_gives_the_article_as_an_object_with_its_publisher(claims, document):
+    claim = review_of(document, claims["verified"])["itemReviewed"]
+    publisher = {"@type": "Organization", "name": "Example News"}
+    assert claim["text"] == claims["verified"].quote
+    assert claim["author"] == publisher
+    assert claim["datePublished"] == "2025-03-04T08:30:00+00:00"
+    assert claim["appearance"] == {
+        "@type": "Article",
+        "url": "https://news.example/health/waiting-times",
+        "headline": "Waiting times “fell”, ministry says",
+        "datePublished": "2025-03-04T08:30:00+00:00",
+        "publisher": publisher,
+        "archivedAt": "http://127.0.0.1:8000" + claims["verified"].article.get_absolute_url(),
+    }
+
+
+def test_it_rates_a_disputed_claim_at_the_bottom_of_the_scale(claims, document):
+    review = review_of(document, claims["disputed"])
+    assert review["reviewRating"]["alternateName"] == "Disputed"
+    assert (review["reviewRating"]["ratingValue"], review["reviewRating"]["worstRating"]) == (1, 1)
+    assert review["datePublished"] == "2025-03-07T09:15:00+00:00"
+
+
+def test_it_names_an_open_claim_open_without_a_number_dated_by_the_export(claims):
+    open_claims = Claim.objects.filter(pk=claims["open"].pk)
+    context = build_context(open_claims, statuses=STATUSES)
+    [review] = json.loads("".join(claimreview.render(claim_records(open_claims), context)))
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Open"}
+    assert review["datePublished"] == context.exported_at.isoformat()
+    assert review["claimReviewed"] == "Café prices rose 5% — officials blame energy"
+
+
+def test_it_leaves_out_what_is_unknown_instead_of_writing_it_empty(claims, document):
+    review = review_of(document, claims["bare"])
+    appearance = review["itemReviewed"]["appearance"]
+    assert set(appearance) == {"@type", "headline", "archivedAt"}
+    assert "author" not in review["itemReviewed"] and "keywords" not in review
+
+    def values(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from values(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from values(value)
+        else:
+            yield node
+
+    assert not [value for value in values(json.loads(document)) if value in (None, "", [], {})]
+
+
+def test_it_writes_unicode_as_it_is(document):
+    assert "Café prices rose 5% — officials blame energy" in document
+    assert "Waiting times “fell”, ministry says" in document
+
+
+def test_it_is_valid_json_when_there_are_no_claims(db):
+    assert json.loads(render()) == []
+
+
+def test_it_streams_a_claim_at_a_time(claims):
+    taken = []
+
+    def records():
+        for record in claim_records(Claim.objects.all()):
+            taken.append(record)
+            yield record
+
+    chunks = claimreview.render(records(), build_context(Claim.objects.all(), statuses=STATUSES))
+    next(chunks), next(chunks)
+    assert len(taken) == 1
