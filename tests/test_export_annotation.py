@@ -1,0 +1,232 @@
+"""The W3C Web Annotation export: the annotation-model test suite's MUSTs, and what a user checks."""
+
+import importlib.util
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from claims.exports import annotation
+from claims.exports.context import build_context
+from claims.exports.records import claim_records
+from claims.models import Claim
+from tests.factories import ArticleFactory, ClaimFactory
+
+SUITE = Path(__file__).parent / "conformance/w3c-web-annotation"
+ANNOTATION_MUSTS = SUITE / "annotations/annotationMusts.test"
+COLLECTION_MUSTS = SUITE / "collections/collectionMusts.test"
+PAGE_MUSTS = SUITE / "collections/pages/pageMusts.test"
+STATUSES = Claim.Status.values
+
+
+def _load_suite_runner():
+    spec = importlib.util.spec_from_file_location("run_musts", SUITE / "run_musts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+run_musts = _load_suite_runner()
+
+
+@pytest.fixture
+def claims(every_kind_of_claim):
+    """Also a claim mid-sentence (with a prefix and a suffix) on an article known only to the workbench."""
+    article = ArticleFactory(url="", publisher="", published_at=None)
+    start, end = article.body.index("says"), len(article.body) - 1
+    bare = ClaimFactory(article=article, start=start, end=end, prefix=article.body[:start], suffix=".")
+    return {**every_kind_of_claim, "bare": bare}
+
+
+@pytest.fixture(params=[annotation.PAGE_SIZE, 1], ids=["one-page", "a-page-per-claim"])
+def document(request, claims, monkeypatch):
+    monkeypatch.setattr(annotation, "PAGE_SIZE", request.param)
+    return render()
+
+
+def render(claims=None) -> dict:
+    claims = Claim.objects.all() if claims is None else claims
+    text = "".join(annotation.render(claim_records(claims), build_context(claims, statuses=STATUSES)))
+    return json.loads(text)
+
+
+def collection_of(document: dict) -> dict:
+    [collection] = [node for node in document["@graph"] if node["type"] == "AnnotationCollection"]
+    return collection
+
+
+def pages_of(document: dict) -> list[dict]:
+    return [node for node in document["@graph"] if node["type"] == "AnnotationPage"]
+
+
+def annotations_of(document: dict) -> list[dict]:
+    return [item for page in pages_of(document) for item in page["items"]]
+
+
+def annotation_of(document: dict, claim: Claim) -> dict:
+    [found] = [item for item in annotations_of(document) if item["canonical"] == f"urn:uuid:{claim.uid}"]
+    return found
+
+
+def bodies(annotation_: dict, purpose: str) -> list[dict]:
+    return [body for body in annotation_["body"] if body["purpose"] == purpose]
+
+
+def failures(test_file: Path, instance: dict, *, expected: int | None = None) -> list:
+    results = run_musts.run(test_file, instance)
+    assert len(results) == (expected or len(json.loads(test_file.read_text())["assertions"]))
+    return [result for result in results if result[0] != "PASS"]
+
+
+def test_every_annotation_passes_the_54_annotation_musts(document, claims):
+    assert len(annotations_of(document)) == len(claims)
+    for item in annotations_of(document):
+        assert failures(ANNOTATION_MUSTS, item, expected=54) == [], item["id"]
+
+
+def test_the_collection_passes_the_collection_musts(document):
+    assert failures(COLLECTION_MUSTS, collection_of(document)) == []
+
+
+def test_every_page_passes_the_page_musts(document):
+    assert pages_of(document)
+    for page in pages_of(document):
+        assert failures(PAGE_MUSTS, page) == [], page["id"]
+
+
+def test_the_musts_catch_a_broken_annotation(claims):
+    broken = annotations_of(render())[0]
+    broken["body"].append({"type": "Text", "id": "https://stats.example.org/annex", "purpose": "linking"})
+    failed = [rel for _, _, rel, _ in failures(ANNOTATION_MUSTS, broken, expected=54)]
+    assert failed == ["annotations/bodiesTargets/3.3.5-bodyEWRNoPurpose.json"]
+
+
+@pytest.mark.parametrize("page_size", [1, 3])
+def test_pages_link_up_when_the_claims_span_several(claims, monkeypatch, page_size):
+    monkeypatch.setattr(annotation, "PAGE_SIZE", page_size)
+    document = render()
+    collection, pages = collection_of(document), pages_of(document)
+    assert document["@graph"] == [collection, *pages]
+    assert collection["total"] == len(claims) == 4
+    assert len(pages) == -(-4 // page_size) >= 2
+    ids = [page["id"] for page in pages]
+    assert (collection["first"], collection["last"]) == (ids[0], ids[-1])
+    for number, page in enumerate(pages):
+        assert page["startIndex"] == number * page_size
+        assert len(page["items"]) == min(page_size, 4 - page["startIndex"])
+        assert page.get("prev") == (ids[number - 1] if number > 0 else None)
+        assert page.get("next") == (ids[number + 1] if number < len(pages) - 1 else None)
+        assert page["partOf"] == {key: collection[key] for key in ("id", "type", "label", "total")}
+    in_order = sorted(claims.values(), key=lambda claim: claim.pk)
+    assert [item["canonical"] for item in annotations_of(document)] == [f"urn:uuid:{c.uid}" for c in in_order]
+
+
+def test_an_empty_export_is_a_collection_without_pages(db):
+    document = render(Claim.objects.none())
+    [collection] = document["@graph"]
+    assert collection["total"] == 0 and "first" not in collection and "last" not in collection
+    assert failures(COLLECTION_MUSTS, collection) == []
+
+
+def test_a_claim_is_an_assessing_annotation_of_its_words_in_the_article(claims):
+    claim = claims["verified"]
+    found = annotation_of(render(), claim)
+    assert found["id"] == f"http://127.0.0.1:8000/claims/{claim.pk}/#annotation"
+    assert found["motivation"] == "assessing"
+    assert found["creator"] == {"type": "Person", "nickname": "export-editor"}
+    assert found["target"]["source"]["id"] == "https://news.example/health/waiting-times"
+    assert found["target"]["source"]["title"] == "Waiting times “fell”, ministry says"
+    assert found["target"]["state"]["cached"] == f"http://127.0.0.1:8000{claim.article.get_absolute_url()}"
+    moments = [found["created"], found["modified"], found["generated"], found["target"]["state"]["sourceDate"]]
+    assert all(datetime.fromisoformat(moment).tzinfo is not None for moment in moments)
+
+
+def test_the_selectors_are_the_claims_anchor(claims):
+    document = render()
+    for claim in claims.values():
+        selectors = annotation_of(document, claim)["target"]["selector"]
+        [quote] = [selector for selector in selectors if selector["type"] == "TextQuoteSelector"]
+        [position] = [selector for selector in selectors if selector["type"] == "TextPositionSelector"]
+        assert quote["exact"] == claim.quote == claim.article.body[position["start"] : position["end"]]
+        assert (quote.get("prefix", ""), quote.get("suffix", "")) == (claim.prefix, claim.suffix)
+        assert (position["start"], position["end"]) == (claim.start, claim.end)
+    assert quote["prefix"].startswith("This is article") and quote["suffix"] == "."  # the mid-sentence claim
+
+
+def test_wording_tags_and_verdict_are_bodies(claims):
+    found = annotation_of(render(), claims["verified"])
+    [wording] = bodies(found, "describing")
+    assert wording["value"] == "=SUM(A1:A2) hospital waiting times fell by 12%"
+    assert sorted(body["value"] for body in bodies(found, "tagging")) == ["budget", "health"]
+    assert all(body["type"] == "TextualBody" for body in found["body"] if body["purpose"] != "linking")
+    [verdict] = bodies(found, "assessing")
+    assert verdict["value"] == "verified"
+    assert verdict["rationale"] == "Two independent reports confirm the 12% figure."
+    assert verdict["creator"] == {"type": "Person", "nickname": "export-reviewer"}
+    assert verdict["created"] == "2025-03-06T12:00:00+00:00"
+
+
+def test_each_evidence_link_is_a_linking_body_with_its_stance(claims):
+    document = render()
+    for claim in (claims["verified"], claims["disputed"]):
+        links = bodies(annotation_of(document, claim), "linking")
+        expected = [(link.stance, source_url(link)) for link in claim.evidence.order_by("added_at", "id")]
+        assert [(body["stance"], body["source"]["id"]) for body in links] == expected
+        assert all(body["type"] == "SpecificResource" for body in links)
+    verified = bodies(annotation_of(document, claims["verified"]), "linking")
+    [web] = [body for body in verified if body["source"]["id"] == "https://stats.example.org/waiting-times-2024"]
+    assert web["selector"] == {"type": "TextQuoteSelector", "exact": "Median waits fell 12%."}
+    assert (web["source"]["title"], web["source"]["publisher"]) == ("Waiting times 2024", "Statistics Office")
+    assert [body["note"] for body in verified if "note" in body] == ["Background on the method."]
+    passage = claims["disputed"].evidence.get(passage__isnull=False).passage
+    [quoted] = [body for body in bodies(annotation_of(document, claims["disputed"]), "linking") if "selector" in body]
+    assert (quoted["stance"], quoted["selector"]["exact"]) == ("contradicts", passage.text)
+    assert quoted["source"]["id"] == "https://other.example/annex"
+
+
+def source_url(link) -> str:
+    if link.passage is None:
+        return link.url
+    return link.passage.article.url or f"http://127.0.0.1:8000{link.passage.article.get_absolute_url()}"
+
+
+def test_an_open_claim_says_open_without_a_reviewer(claims):
+    [verdict] = bodies(annotation_of(render(), claims["open"]), "assessing")
+    assert verdict == {"type": "TextualBody", "purpose": "assessing", "value": "open", "format": "text/plain"}
+
+
+def test_an_article_without_a_url_is_targeted_on_the_workbench(claims):
+    claim = claims["bare"]
+    target = annotation_of(render(), claim)["target"]
+    assert target["source"]["id"] == f"http://127.0.0.1:8000{claim.article.get_absolute_url()}"
+    assert "state" not in target and "publisher" not in target["source"]
+
+
+def test_it_writes_no_nulls_or_empty_strings(claims):
+    def values(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from values(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from values(value)
+        yield node
+
+    assert not [value for value in values(render()) if value is None or value == "" or value == []]
+
+
+def test_it_streams_a_chunk_per_claim(claims):
+    claims_ = Claim.objects.all()
+    read = []
+
+    def records():
+        for record in claim_records(claims_):
+            read.append(record["id"])
+            yield record
+
+    chunks = annotation.render(records(), build_context(claims_, statuses=STATUSES))
+    while not read:
+        next(chunks)
+    assert len(read) == 1
+    assert len(list(chunks)) == len(claims) - 1 + 2  # the other claims, then the page's end and the document's
