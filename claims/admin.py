@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
-from claims.models import Claim, EvidenceLink, Tag
+from claims.exports.services import export_start, export_stream, filename, media_type
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from workbench.admin import AppendOnlyHistoryAdmin
+from workbench.audit import ADMIN
 
 
 class EvidenceInline(admin.TabularInline):
@@ -26,6 +30,7 @@ class ClaimAdmin(AppendOnlyHistoryAdmin):
     list_select_related = ("article", "created_by", "reviewed_by")
     autocomplete_fields = ("tags",)
     inlines = [EvidenceInline]
+    actions = ["export_bundle", "export_csv", "export_json"]
     fields = (
         "article", "quote", "prefix", "suffix", "start", "end", "wording", "tags",
         "status", "verdict_rationale", "reviewed_by", "reviewed_at", "created_by", "created_at", "version",
@@ -42,6 +47,31 @@ class ClaimAdmin(AppendOnlyHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.version += 1  # an editor with the claim page open must see this change before saving theirs
         super().save_model(request, obj, form, change)
+
+    @admin.action(description="Export the selected claims (bundle of every format)")
+    def export_bundle(self, request, queryset):
+        return _export_selected(request, queryset, Export.Format.BUNDLE)
+
+    @admin.action(description="Export the selected claims (CSV)")
+    def export_csv(self, request, queryset):
+        return _export_selected(request, queryset, Export.Format.CSV)
+
+    @admin.action(description="Export the selected claims (JSON)")
+    def export_json(self, request, queryset):
+        return _export_selected(request, queryset, Export.Format.JSON)
+
+
+def _export_selected(request, queryset, export_format: str) -> StreamingHttpResponse:
+    """Exactly the claims ticked, whatever their status (the choice is recorded with the export)."""
+    picked = sorted(queryset.values_list("pk", flat=True))
+    statuses = sorted(set(queryset.values_list("status", flat=True)))
+    export = export_start(
+        export_format=export_format, user=request.user, channel=ADMIN, statuses=statuses,
+        filters={"id": [",".join(map(str, picked))]},
+    )  # fmt: skip
+    response = StreamingHttpResponse(export_stream(export), content_type=media_type(export))
+    response["Content-Disposition"] = content_disposition_header(True, filename(export))
+    return response
 
 
 @admin.register(EvidenceLink)
@@ -72,3 +102,37 @@ class TagAdmin(AppendOnlyHistoryAdmin):
     @admin.display(description="Claims", ordering="claim_total")
     def claim_count(self, tag: Tag) -> int:
         return tag.claim_total
+
+
+@admin.register(ClaimSet)
+class ClaimSetAdmin(AppendOnlyHistoryAdmin):
+    list_display = ("name", "selection", "owner", "updated_at")
+    list_filter = ("selection",)
+    search_fields = ("name", "description", "owner__username")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("claims",)
+    readonly_fields = ("owner", "selection", "created_at", "updated_at")
+    fields = ("name", "description", "selection", "query", "claims", "owner", "created_at", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # sets are made from the claim list, which fills in the filter and the owner
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Every export, as recorded: read-only."""
+
+    list_display = ("id", "created_at", "created_by", "channel", "format", "claim_count", "claim_set_name", "status", "sha256")
+    list_filter = ("format", "channel", "status", "created_at")
+    search_fields = ("created_by__username", "claim_set_name", "sha256")
+    list_select_related = ("created_by",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

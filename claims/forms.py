@@ -1,8 +1,11 @@
 from django import forms
+from django.http import QueryDict
 
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
-from claims.models import Claim, EvidenceLink
+from claims.filters import ClaimFilter
+from claims.models import Claim, ClaimSet, EvidenceLink, Export
+from claims.selectors import claim_sets_for
 from claims.rules import VERDICT_LABELS
 
 
@@ -90,3 +93,49 @@ class PassageSearchForm(forms.Form):
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = self.fields["source"].queryset.exclude(pk=claim.article_id)
+
+
+class ClaimSetForm(forms.ModelForm):
+    class Meta:
+        model = ClaimSet
+        fields = ["name", "description", "query"]
+        labels = {"query": "Saved filter"}
+        help_texts = {"query": "The claim list's filters, as in its address after the “?”."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.selection != ClaimSet.Selection.FILTER:
+            del self.fields["query"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_query(self):
+        query = self.cleaned_data["query"].strip().lstrip("?")
+        filters = ClaimFilter(QueryDict(query), queryset=Claim.objects.none())
+        if not filters.is_valid():
+            problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in filters.errors.items())
+            raise forms.ValidationError(f"These filters are not valid ({problems}).")
+        return query
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=Export.Format.choices, initial=Export.Format.BUNDLE, widget=forms.RadioSelect)
+    statuses = forms.MultipleChoiceField(
+        choices=Claim.Status.choices, widget=forms.CheckboxSelectMultiple, label="Claims that are",
+        error_messages={"required": "Choose at least one status."},
+    )  # fmt: skip
+
+
+class AddToSetForm(forms.Form):
+    claim_set = forms.ModelChoiceField(queryset=ClaimSet.objects.none(), label="Claim set", empty_label=None)
+    claims = forms.ModelMultipleChoiceField(
+        queryset=Claim.objects.all(), error_messages={"required": "Tick the claims to add first."}
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim_set"].queryset = ClaimSet.objects.filter(selection=ClaimSet.Selection.PICKED).filter(
+            pk__in=claim_sets_for(user).values("pk")
+        )

@@ -157,14 +157,14 @@ class EvidenceLink(models.Model):
 class ClaimSet(models.Model):
     """A named selection of claims to export: a saved filter of the claim list, or claims picked by hand."""
 
-    class Kind(models.TextChoices):
+    class Selection(models.TextChoices):
         FILTER = "filter", "Saved filter"
         PICKED = "picked", "Picked claims"
 
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_sets")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PICKED)
+    selection = models.CharField(max_length=10, choices=Selection.choices, default=Selection.PICKED)
     # The claim list's query string (e.g. "tag=health&publisher=Reuters"), evaluated at export.
     query = models.CharField(max_length=2000, blank=True)
     claims = models.ManyToManyField(Claim, blank=True, related_name="claim_sets")
@@ -175,7 +175,13 @@ class ClaimSet(models.Model):
 
     class Meta:
         ordering = [Lower("name")]
-        constraints = [models.UniqueConstraint(Lower("name"), name="claimset_unique_name_ignoring_case")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="claimset_unique_name_ignoring_case",
+                violation_error_message="There is already a claim set with this name.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -37,3 +37,12 @@ def can_set_verdict(user) -> bool:
 
 def can_restore(user) -> bool:
     return user.has_perm("claims.restore_claim")
+
+
+def can_manage_set(user, claim_set) -> bool:
+    """A claim set is its owner's; admins see and edit every one."""
+    return claim_set.owner_id == user.pk or user.has_perm("claims.change_claimset")
+
+
+def can_open_export(user, export) -> bool:
+    return export.created_by_id == user.pk or user.has_perm("claims.view_export")

@@ -1,8 +1,10 @@
 """Reads shared by the claim pages."""
 
+from django.db.models import Count
+
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
-from claims.models import Claim, EvidenceLink, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims import permissions
 from claims.rules import VERDICT_LABELS, claim_blockers, independent_support, reviewer_blockers
 
@@ -10,7 +12,7 @@ PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
 CANDIDATE_ARTICLES = 50  # articles a word search reads passages of: bounds the passages written on the way
 
-__all__ = ["deleted_claims", "evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
+__all__ = ["claim_sets_for", "deleted_claims", "evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
 
 
 def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
@@ -72,3 +74,9 @@ def deleted_claims(limit: int = 200) -> list:
     deletions = Claim.history.filter(history_type="-").select_related("history_user", "article")
     existing = Claim.objects.filter(pk__in=deletions.values("id")).values_list("pk", flat=True)
     return list(deletions.exclude(id__in=existing).order_by("-history_date")[:limit])
+
+
+def claim_sets_for(user):
+    """The claim sets a user may see: their own, or every one for admins."""
+    sets = ClaimSet.objects.select_related("owner").annotate(picked=Count("claims"))
+    return sets if user.has_perm("claims.view_claimset") else sets.filter(owner=user)

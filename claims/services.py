@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Passage
 from claims import history, permissions
 from claims.anchoring import Anchor, check_anchor
-from claims.models import Claim, EvidenceLink, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.reanchor import reanchor
 from claims.rules import verdict_blockers
 
@@ -48,7 +48,7 @@ def parse_tags(text: str) -> list[str]:
     return list(names.values())
 
 
-def _tags_named(names: list[str], user) -> list[Tag]:
+def tags_named(names: list[str], user) -> list[Tag]:
     matching = Tag.objects.annotate(key=Lower("name")).filter(key__in=[name.lower() for name in names])
     existing = {tag.name.casefold(): tag for tag in matching}
     tags = []
@@ -94,7 +94,7 @@ def claim_create(*, article: Article, user, anchor: Anchor, wording: str = "", t
         )
         claim._history_user = user
         claim.save()
-        claim.tags.set(_tags_named(tag_names, user))
+        claim.tags.set(tags_named(tag_names, user))
     return claim
 
 
@@ -109,7 +109,7 @@ def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tag
         claim = _locked(claim, expected_version)
         claim.wording = wording
         _save(claim, user)
-        claim.tags.set(_tags_named(tag_names, user))
+        claim.tags.set(tags_named(tag_names, user))
     return claim
 
 
@@ -329,3 +329,46 @@ def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
         claim.version += 1
         claim.save()
     return moved
+
+
+# --- Claim sets -------------------------------------------------------------------------------
+
+
+def claim_set_save(*, claim_set: ClaimSet, user) -> ClaimSet:
+    """Create or change a claim set (its form has validated it)."""
+    if claim_set.pk and not permissions.can_manage_set(user, claim_set):
+        raise PermissionDenied("Only the set's owner and admins change a claim set.")
+    if not claim_set.pk:
+        claim_set.owner = user
+    claim_set._history_user = user
+    claim_set.save()
+    return claim_set
+
+
+def claim_set_delete(*, claim_set: ClaimSet, user) -> None:
+    if not permissions.can_manage_set(user, claim_set):
+        raise PermissionDenied("Only the set's owner and admins delete a claim set.")
+    claim_set._history_user = user
+    claim_set.delete()
+
+
+def claim_set_add(*, claim_set: ClaimSet, user, claims: list[Claim]) -> int:
+    """Add hand-picked claims; says how many were new to the set."""
+    if not permissions.can_manage_set(user, claim_set):
+        raise PermissionDenied("Only the set's owner and admins change a claim set.")
+    if claim_set.selection != ClaimSet.Selection.PICKED:
+        raise ValidationError("This set is a saved filter: its claims are the ones the filter finds.")
+    with transaction.atomic():
+        already = set(claim_set.claims.filter(pk__in=[c.pk for c in claims]).values_list("pk", flat=True))
+        new = [claim for claim in claims if claim.pk not in already]
+        if new:
+            claim_set._history_user = user
+            claim_set.claims.add(*new)
+    return len(new)
+
+
+def claim_set_remove(*, claim_set: ClaimSet, user, claim: Claim) -> None:
+    if not permissions.can_manage_set(user, claim_set):
+        raise PermissionDenied("Only the set's owner and admins change a claim set.")
+    claim_set._history_user = user
+    claim_set.claims.remove(claim)

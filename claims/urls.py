@@ -1,6 +1,7 @@
 from django.urls import path
 
-from claims import views
+from claims import set_views, views
+from claims.exports import views as export_views
 
 app_name = "claims"
 urlpatterns = [
@@ -17,4 +18,15 @@ urlpatterns = [
     path("<int:pk>/evidence/passage/", views.evidence_add_passage, name="link-passage"),
     path("<int:pk>/evidence/external/", views.evidence_add_external, name="link-external"),
     path("<int:pk>/evidence/<int:link_pk>/remove/", views.evidence_remove, name="unlink"),
+    path("export/", export_views.export_claims, name="export"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export-detail"),
+    path("exports/<int:pk>/status/", export_views.export_status, name="export-status"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export-download"),
+    path("sets/", set_views.set_list, name="sets"),
+    path("sets/new/", set_views.set_create, name="set-create"),
+    path("sets/add/", set_views.set_add, name="set-add"),
+    path("sets/<int:pk>/", set_views.set_detail, name="set-detail"),
+    path("sets/<int:pk>/edit/", set_views.set_edit, name="set-edit"),
+    path("sets/<int:pk>/delete/", set_views.set_delete, name="set-delete"),
+    path("sets/<int:pk>/remove/<int:claim_pk>/", set_views.set_remove, name="set-remove"),
 ]

@@ -18,7 +18,8 @@ from claims.forms import (
     TagClaimForm,
     VerdictForm,
 )
-from claims.models import Claim, EvidenceLink
+from claims.exports.services import list_filters_query
+from claims.models import Claim, ClaimSet, EvidenceLink
 
 
 @require_GET
@@ -36,6 +37,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "status_counts": unfiltered_status.qs.status_counts(),
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
+        "picked_sets": selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED),
+        "saved_filter": list_filters_query(request.GET),
     }
     return render(request, "claims/list.html", context)
 
@@ -97,6 +100,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "timeline": history.timeline(claim.pk),
         "can_restore": permissions.can_restore(user),
         "stances": EvidenceLink.Stance.choices,
+        "picked_sets": selectors.claim_sets_for(user).filter(selection=ClaimSet.Selection.PICKED),
     }
     return render(request, "claims/detail.html", context, status=status)
 

@@ -5,7 +5,7 @@ with UNION ALL, ordered and sliced by the database, so a page costs the same few
 the history is. Only the page's rows are then looked at closer (who, what changed, whether the object
 still exists), with a query or two per source and one for the users' names, never one per row.
 
-Adding a source (exports, say) is a subclass of `Source` with its rows, columns and sentence, appended
+Adding a source is a subclass of `Source` with its rows, columns and sentence, appended
 to `SOURCES`.
 """
 
@@ -23,15 +23,15 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 
 from articles.models import Article, ImportBatch
-from claims.models import Claim, EvidenceLink, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from workbench.audit import CHANNELS
 
 # Every source gives exactly these columns, in this order (UNION matches columns by position).
 # None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
 COLUMNS = ("at", "actor_id", "action", "kind", "object_id", "label", "via", "record_id")
 
-CREATED, CHANGED, DELETED, IMPORTED = "created", "changed", "deleted", "imported"
-ACTIONS = [(CREATED, "created"), (CHANGED, "changed"), (DELETED, "deleted"), (IMPORTED, "imported")]
+CREATED, CHANGED, DELETED, IMPORTED, EXPORTED = "created", "changed", "deleted", "imported", "exported"
+ACTIONS = [(CREATED, "created"), (CHANGED, "changed"), (DELETED, "deleted"), (IMPORTED, "imported"), (EXPORTED, "exported")]
 VIA = dict(CHANNELS)
 SYSTEM = "system"
 SHORT = 60  # a changed value longer than this is named, not shown
@@ -417,6 +417,18 @@ class UserHistory(HistorySource):
         return f"{reverse('activity')}?{urlencode({'user': record.id})}"
 
 
+class ClaimSetHistory(HistorySource):
+    kind, name = "claimset", "claim set"
+    model = ClaimSet
+    m2m_values = {"claims": "claim__wording"}
+
+    def label(self):
+        return F("name")
+
+    def url(self, record) -> str:
+        return reverse("claims:set-detail", args=[record.id])
+
+
 class Imports(Source):
     """Import batches: one entry per run, with what became of its records."""
 
@@ -453,11 +465,49 @@ class Imports(Source):
             entry.tail = (f"({', '.join(skipped)}) " if skipped else "") + f"from {files}"
 
 
+class Exports(Source):
+    """Every export: who took which claims out, in which format."""
+
+    kind = name = "export"
+    actions = {EXPORTED: Q()}
+
+    def rows(self) -> QuerySet:
+        return Export.objects.all()
+
+    def columns(self) -> dict:
+        return {
+            "at": F("created_at"),
+            "actor_id": F("created_by_id"),
+            "action": Value(EXPORTED),
+            "object_id": F("pk"),
+            "label": Value(""),
+            "via": F("channel"),
+            "record_id": F("pk"),
+        }
+
+    def describe(self, entries: list[Entry]) -> None:
+        fields = ("format", "claim_count", "statuses", "status", "claim_set_id", "claim_set_name")
+        exports = Export.objects.only(*fields).in_bulk([entry.object_id for entry in entries])
+        for entry in entries:
+            export = exports[entry.object_id]
+            entry.verb, entry.noun = "exported", f"{_count(export.claim_count, 'claim')} ({', '.join(export.statuses)})"
+            entry.tail = f"as {export.get_format_display()}"
+            if export.status != Export.Status.DONE:
+                entry.tail += f" ({export.get_status_display().lower()})"
+            if export.claim_set_name:
+                entry.context, entry.context_label = "from the set", export.claim_set_name
+                if export.claim_set_id:
+                    entry.context_url = reverse("claims:set-detail", args=[export.claim_set_id])
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-SOURCES: list[Source] = [ClaimHistory(), EvidenceHistory(), TagHistory(), ArticleHistory(), UserHistory(), Imports()]
+SOURCES: list[Source] = [
+    ClaimHistory(), EvidenceHistory(), TagHistory(), ClaimSetHistory(), ArticleHistory(), UserHistory(), Imports(),
+    Exports(),
+]  # fmt: skip
 KINDS = [(source.kind, source.name) for source in SOURCES]
 
 

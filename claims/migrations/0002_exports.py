@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('filter', 'Saved filter'), ('picked', 'Picked claims')], default='picked', max_length=10)),
+                ('selection', models.CharField(choices=[('filter', 'Saved filter'), ('picked', 'Picked claims')], default='picked', max_length=10)),
                 ('query', models.CharField(blank=True, max_length=2000)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 ('history_channel', models.CharField(choices=[('web', 'web'), ('admin', 'admin site'), ('import', 'import'), ('command', 'command'), ('api', 'API')], default=workbench.audit.current_channel, max_length=10)),
                 ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('filter', 'Saved filter'), ('picked', 'Picked claims')], default='picked', max_length=10)),
+                ('selection', models.CharField(choices=[('filter', 'Saved filter'), ('picked', 'Picked claims')], default='picked', max_length=10)),
                 ('query', models.CharField(blank=True, max_length=2000)),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
@@ -126,6 +126,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='claimset',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='claimset_unique_name_ignoring_case'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='claimset_unique_name_ignoring_case', violation_error_message='There is already a claim set with this name.'),
         ),
     ]

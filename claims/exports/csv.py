@@ -1,0 +1,71 @@
+"""CSV: one row per claim, sources flattened to a count and the URLs for each stance.
+
+Starts with a byte order mark so that spreadsheets open it as UTF-8. A text cell a spreadsheet would
+read as a formula (starting with = + - @, or a tab or carriage return) gets a leading apostrophe.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from claims.exports.context import ExportContext
+from claims.models import EvidenceLink
+
+EXTENSION = "csv"
+MEDIA_TYPE = "text/csv; charset=utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+URL_SEPARATOR = " "  # URLs hold no spaces
+
+STANCES = EvidenceLink.Stance.values
+HEADER = [
+    "id", "uid", "url", "wording", "quote", "status", "verdict_rationale", "reviewed_by", "reviewed_at",
+    "tags", "article_title", "article_url", "article_publisher", "article_published_at",
+    *(f"{stance}_{what}" for stance in STANCES for what in ("count", "urls")),
+]  # fmt: skip
+
+
+def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    yield "\ufeff" + _take(buffer)
+    for record in records:
+        writer.writerow([_cell(value) for value in row(record)])
+        yield _take(buffer)
+
+
+def row(record: dict) -> list:
+    article, verdict = record["article"], record["verdict"]
+    sources = {stance: [link["url"] for link in record["evidence"] if link["stance"] == stance] for stance in STANCES}
+    return [
+        record["id"],
+        record["uid"],
+        record["url"],
+        record["wording"],
+        record["anchor"]["quote"],
+        record["status"],
+        verdict["rationale"],
+        verdict["reviewed_by"],
+        verdict["reviewed_at"],
+        ", ".join(record["tags"]),
+        article["title"],
+        article["url"],
+        article["publisher"],
+        article["published_at"],
+        *(value for stance in STANCES for value in (len(sources[stance]), URL_SEPARATOR.join(sources[stance]))),
+    ]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,26 @@
+"""The export formats: how each is written, named and served."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from claims.exports import annotation, claimreview, csv, json
+from claims.exports.context import ExportContext
+from claims.models import Export
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    filename: str  # in a bundle, and the stem of a download's name
+    media_type: str
+    render: Callable[[Iterable[dict], ExportContext], Iterator[str]]
+
+
+TEXT_FORMATS = {
+    Export.Format.CSV: TextFormat(f"claims.{csv.EXTENSION}", csv.MEDIA_TYPE, csv.render),
+    Export.Format.JSON: TextFormat(f"claims.{json.EXTENSION}", json.MEDIA_TYPE, json.render),
+    Export.Format.JSONL: TextFormat(f"claims.{json.LINES_EXTENSION}", json.LINES_MEDIA_TYPE, json.render_lines),
+    Export.Format.CLAIMREVIEW: TextFormat(
+        f"claimreview.{claimreview.EXTENSION}", claimreview.MEDIA_TYPE, claimreview.render
+    ),
+    Export.Format.ANNOTATION: TextFormat(f"annotations.{annotation.EXTENSION}", annotation.MEDIA_TYPE, annotation.render),
+}

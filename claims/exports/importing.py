@@ -1,0 +1,192 @@
+"""Importing a JSON export into another workbench: its articles (matched by content hash), claims
+(matched by uid), anchors, tags, evidence links and verdicts, as they were.
+
+Importing the same export twice changes nothing. A claim that cannot be recreated exactly (its
+anchor no longer slices its article, a passage it quotes is not there) is rejected with the reason;
+it is written whole or not at all, and the others go on.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.utils import bulk_create_with_history
+
+from articles.models import Article, Passage
+from articles.passages import ensure_passages
+from articles.text import content_hash
+from claims.anchoring import AnchorError, check_anchor
+from claims.exports.records import SCHEMA_VERSION
+from claims.models import Claim, EvidenceLink
+from claims.services import tags_named
+from workbench.audit import IMPORT, audit_channel
+
+
+class ImportRefused(Exception):
+    """The document as a whole cannot be imported (not an export, another schema version)."""
+
+
+@dataclass
+class ClaimsImported:
+    articles_created: int = 0
+    claims_created: int = 0
+    claims_present: int = 0  # already here, from an earlier import or the exporting workbench itself
+    rejected: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.claims_created} claim(s) created, {self.claims_present} already here, "
+            f"{len(self.rejected)} rejected; {self.articles_created} article(s) created."
+        )
+
+
+def import_claims(document: dict, *, user, origin: str) -> ClaimsImported:
+    if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
+        raise ImportRefused("not a Workbench JSON export: expected an object with a list of claims")
+    if document.get("schema_version") != SCHEMA_VERSION:
+        raise ImportRefused(
+            f"schema_version {document.get('schema_version')!r} is not one this workbench reads ({SCHEMA_VERSION})"
+        )
+    outcome = ClaimsImported()
+    with audit_channel(IMPORT):
+        articles = _articles(document.get("articles") or [], user=user, origin=origin, outcome=outcome)
+        people = _People(user)
+        present = set(Claim.objects.filter(uid__in=_valid_uids(document["claims"])).values_list("uid", flat=True))
+        for number, record in enumerate(document["claims"], start=1):
+            try:
+                if _uid(record) in present:
+                    outcome.claims_present += 1
+                    continue
+                with transaction.atomic():
+                    _claim(record, articles=articles, people=people)
+                outcome.claims_created += 1
+            except (KeyError, TypeError, ValueError, AnchorError) as error:
+                outcome.rejected.append(f"claim {number}: {_reason(error)}")
+    return outcome
+
+
+def _articles(records: list, *, user, origin: str, outcome: ClaimsImported) -> dict[str, Article]:
+    hashes = {record.get("content_hash") for record in records if isinstance(record, dict)}
+    articles = {article.content_hash: article for article in Article.objects.filter(content_hash__in=hashes)}
+    new = []
+    for number, record in enumerate(records, start=1):
+        if record["content_hash"] in articles:
+            continue
+        body = record["body"]
+        if content_hash(body) != record["content_hash"]:
+            outcome.rejected.append(f"article {number}: its text does not match its content hash")
+            continue
+        article = Article(
+            title=record["title"],
+            url=record.get("url") or "",
+            publisher=record.get("publisher") or "",
+            published_at=parse_datetime(record["published_at"]) if record.get("published_at") else None,
+            body=body,
+            raw=body.encode(),
+            content_hash=record["content_hash"],
+            origin_file=origin,
+            origin_record=number,
+            imported_by=user,
+        )
+        articles[article.content_hash] = article
+        new.append(article)
+    bulk_create_with_history(new, Article, default_user=user)
+    outcome.articles_created = len(new)
+    ensure_passages(list(articles.values()))
+    return articles
+
+
+def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> Claim:
+    article = articles.get(record["article"]["content_hash"])
+    if article is None:
+        raise ValueError("its article is not in the export")
+    anchor, verdict = record["anchor"], record["verdict"]
+    check_anchor(article.body, start=anchor["start"], end=anchor["end"], quote=anchor["quote"])
+    creator = people.named(record["history"]["created_by"])
+    claim = Claim(
+        uid=_uid(record),
+        article=article,
+        quote=anchor["quote"],
+        prefix=anchor["prefix"],
+        suffix=anchor["suffix"],
+        start=anchor["start"],
+        end=anchor["end"],
+        anchor_confidence=anchor["confidence"],
+        wording=record["wording"],
+        status=verdict["status"],
+        verdict_rationale=verdict["rationale"],
+        reviewed_by=people.named(verdict["reviewed_by"]) if verdict["reviewed_by"] else None,
+        reviewed_at=parse_datetime(verdict["reviewed_at"]) if verdict["reviewed_at"] else None,
+        needs_review=record["review"]["needs_review"],
+        review_reason=record["review"]["reason"],
+        created_by=creator,
+    )
+    if claim.status not in Claim.Status.values:
+        raise ValueError(f"unknown status {claim.status!r}")
+    claim._history_user = people.importer
+    claim.save()
+    claim.tags.set(tags_named(record["tags"], people.importer))
+    for link in record["evidence"]:
+        _evidence(claim, link, articles=articles, people=people).save()
+    return claim
+
+
+def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:
+    link = EvidenceLink(claim=claim, stance=record["stance"], note=record["note"], added_by=people.named(record["added_by"]))
+    link._history_user = people.importer
+    if record["kind"] == "passage":
+        where = record["passage"]
+        source = articles.get(where["content_hash"])
+        link.passage = Passage.objects.filter(article=source, start=where["start"], end=where["end"]).first()
+        if link.passage is None:
+            raise ValueError(f"the passage it quotes ({where['start']}-{where['end']}) is not in its article")
+    else:
+        link.url, link.title, link.publisher, link.quote = record["url"], record["title"], record["publisher"], record["quote"]
+        link.accessed_on = parse_date(record["accessed_on"]) if record["accessed_on"] else None
+    if link.stance not in EvidenceLink.Stance.values:
+        raise ValueError(f"unknown stance {link.stance!r}")
+    return link
+
+
+class _People:
+    """Users by username. Someone unknown here gets an account that cannot log in, so that who tagged
+    and who reviewed stays as exported."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        self._known = {}
+
+    def named(self, username: str | None):
+        if not username:
+            return self.importer
+        if username not in self._known:
+            User = get_user_model()
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, is_active=False)
+                user.set_unusable_password()
+                user.save()
+            self._known[username] = user
+        return self._known[username]
+
+
+def _uid(record: dict) -> uuid.UUID:
+    return uuid.UUID(str(record["uid"]))
+
+
+def _valid_uids(records: list) -> list[uuid.UUID]:
+    uids = []
+    for record in records:
+        try:
+            uids.append(_uid(record))
+        except (KeyError, TypeError, ValueError):
+            pass  # rejected with its reason when its turn comes
+    return uids
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"field {error} is missing"
+    return str(error)

@@ -1,0 +1,187 @@
+"""Running exports: which claims, recorded as an Export (who, what, when, checksum), streamed or
+written to a file in the background."""
+
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from claims.exports import bundle
+from claims.exports.context import build_context
+from claims.exports.formats import TEXT_FORMATS
+from claims.exports.records import CHUNK, claim_records
+from claims.filters import ClaimFilter
+from claims.models import Claim, ClaimSet, Export
+
+BUFFER = 2**16  # bytes per chunk sent
+DEFAULT_STATUSES = [Claim.Status.VERIFIED]
+NOT_FILTERS = {"status", "sort", "page"}
+
+
+def list_filters(query: QueryDict) -> dict[str, list[str]]:
+    """The claim-list filters in a query (status aside: that is the export's own choice)."""
+    names = set(ClaimFilter.base_filters) - NOT_FILTERS
+    return {
+        key: values
+        for key, values in query.lists()
+        if any(key == name or key.startswith(f"{name}_") for name in names) and any(values)
+    }
+
+
+def list_filters_query(query: QueryDict) -> str:
+    """The claim list's filters as a query string, status included: what a saved-filter set keeps."""
+    kept = QueryDict(mutable=True)
+    for key, values in [*list_filters(query).items(), ("status", query.getlist("status"))]:
+        if any(values):
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+def default_statuses(query: QueryDict) -> list[str]:
+    """Verified claims, unless the claim list was showing another status."""
+    status = query.get("status")
+    return [status] if status in Claim.Status.values else list(DEFAULT_STATUSES)
+
+
+def selected_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]], statuses: list[str]) -> QuerySet:
+    claims = Claim.objects.with_contradicting()
+    if claim_set is not None:
+        if claim_set.selection == ClaimSet.Selection.PICKED:
+            claims = claims.filter(claim_sets=claim_set)
+        else:
+            claims = _filtered(claims, list_filters(QueryDict(claim_set.query)))
+    return _filtered(claims, filters).filter(status__in=statuses)
+
+
+def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
+    query = QueryDict(mutable=True)
+    for key, values in filters.items():
+        query.setlist(key, values)
+    filterset = ClaimFilter(query, queryset=claims)
+    if not filterset.is_valid():
+        raise ValidationError({field: errors for field, errors in filterset.errors.items()})
+    return filterset.qs.order_by()
+
+
+def export_start(
+    *, export_format: str, user, channel: str, statuses: list[str], claim_set: ClaimSet | None = None,
+    filters: dict[str, list[str]] | None = None,
+) -> Export:  # fmt: skip
+    """Record an export about to run; ValidationError when its filters are not valid."""
+    filters = filters or {}
+    if not statuses or set(statuses) - set(Claim.Status.values):
+        raise ValidationError({"statuses": "Choose one or more of: " + ", ".join(Claim.Status.values)})
+    count = selected_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
+    return Export.objects.create(
+        format=export_format,
+        created_by=user,
+        channel=channel,
+        claim_set=claim_set,
+        claim_set_name=claim_set.name if claim_set else "",
+        filters=filters,
+        statuses=statuses,
+        claim_count=count,
+    )
+
+
+def export_stream(export: Export) -> Iterator[bytes]:
+    """The export's bytes, in chunks; the record gets its checksum and size once the last is out."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        for chunk in _buffered(_chunks(export)):
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+    except Exception as error:
+        _finish(export, status=Export.Status.FAILED, failure=f"{type(error).__name__}: {error}")
+        raise
+    _finish(export, status=Export.Status.DONE, sha256=digest.hexdigest(), size=size)
+
+
+def export_write(export: Export, out: BinaryIO) -> None:
+    for chunk in export_stream(export):
+        out.write(chunk)
+
+
+def export_run(export_id: int) -> None:
+    """A background export: written to a temporary file, then kept in the default storage."""
+    export = Export.objects.select_related("claim_set", "created_by").get(pk=export_id)
+    with tempfile.TemporaryFile() as out:
+        export_write(export, out)
+        out.seek(0)
+        export.file.save(filename(export), File(out), save=False)
+    Export.objects.filter(pk=export.pk).update(file=export.file.name)
+
+
+def filename(export: Export) -> str:
+    """e.g. export-20261122-101500-7-claims.csv, export-…-7-bundle.zip"""
+    stem = f"export-{timezone.localtime(export.created_at):%Y%m%d-%H%M%S}-{export.pk}"
+    if export.format == Export.Format.BUNDLE:
+        return f"{stem}-bundle.{bundle.EXTENSION}"
+    return f"{stem}-{TEXT_FORMATS[export.format].filename}"
+
+
+def media_type(export: Export) -> str:
+    return bundle.MEDIA_TYPE if export.format == Export.Format.BUNDLE else TEXT_FORMATS[export.format].media_type
+
+
+def _chunks(export: Export) -> Iterator[bytes]:
+    claims = selected_claims(claim_set=export.claim_set, filters=export.filters, statuses=export.statuses)
+    context = build_context(
+        claims, user=export.created_by, statuses=export.statuses, claim_set=export.claim_set_name or None,
+        filters=export.filters,
+    )  # fmt: skip
+    progress = _Progress(export)
+
+    def records():
+        return progress.counted(claim_records(claims))
+
+    if export.format == Export.Format.BUNDLE:
+        progress.rounds = len(TEXT_FORMATS)
+        yield from bundle.render(records, context)
+    else:
+        for text in TEXT_FORMATS[export.format].render(records(), context):
+            yield text.encode()
+
+
+class _Progress:
+    """Claims written so far, saved on the record every chunk (a bundle reads them once per format)."""
+
+    def __init__(self, export: Export):
+        self.export, self.rounds, self.done = export, 1, 0
+
+    def counted(self, records: Iterator[dict]) -> Iterator[dict]:
+        for record in records:
+            yield record
+            self.done += 1
+            if self.done % CHUNK == 0:
+                claims_done = self.done // self.rounds
+                Export.objects.filter(pk=self.export.pk).update(claims_done=claims_done)
+
+
+def _buffered(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    parts, size = [], 0
+    for chunk in chunks:
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= BUFFER:
+            yield b"".join(parts)
+            parts, size = [], 0
+    if parts:
+        yield b"".join(parts)
+
+
+def _finish(export: Export, **fields) -> None:
+    fields["finished_at"] = timezone.now()
+    if fields["status"] == Export.Status.DONE:
+        fields["claims_done"] = export.claim_count
+    Export.objects.filter(pk=export.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(export, name, value)

@@ -1,0 +1,41 @@
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.exports.importing import ImportRefused, import_claims
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Workbench JSON export (export_claims --format json): its articles, claims, anchors, "
+        "evidence and verdicts. Importing the same export again changes nothing. Exit status 1 when a "
+        "claim was rejected (the others are imported), 2 when the file cannot be read."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--user", help="username recorded as the importer")
+
+    def handle(self, *args, file, user, **options):
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"no user named {user!r}", returncode=2)
+        try:
+            document = json.loads(file.read_bytes())
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=2)
+        except ValueError as error:
+            raise CommandError(f"{file} is not valid JSON: {error}", returncode=2)
+        try:
+            outcome = import_claims(document, user=importer, origin=file.name)
+        except ImportRefused as error:
+            raise CommandError(f"{file}: {error}", returncode=2)
+        for problem in outcome.rejected:
+            self.stderr.write(self.style.ERROR(f"rejected  {problem}"))
+        self.stdout.write(outcome.summary())
+        if outcome.rejected:
+            raise CommandError(f"{len(outcome.rejected)} record(s) rejected", returncode=1)

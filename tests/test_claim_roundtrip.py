@@ -1,0 +1,109 @@
+"""A JSON export imported into an empty workbench recreates the claims as they were: how one newsroom
+hands a verified set to another."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article, Passage
+from claims.exports.importing import ImportRefused, import_claims
+from claims.exports.records import claim_records
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
+
+pytestmark = pytest.mark.django_db
+
+# What a workbench assigns itself: ids, its own addresses, when rows were written here, revision counts.
+LOCAL = {"id", "workbench_url", "imported_at", "created_at", "updated_at", "added_at", "revisions", "origin"}
+
+
+def comparable(value):
+    if isinstance(value, dict):
+        return {
+            key: comparable(item)
+            for key, item in value.items()
+            if key not in LOCAL and not (isinstance(item, str) and item.startswith(settings.WORKBENCH_BASE_URL))
+        }
+    if isinstance(value, list):
+        return [comparable(item) for item in value]
+    return value
+
+
+def empty_the_workbench() -> None:
+    Export.objects.all().delete()
+    ClaimSet.objects.all().delete()
+    EvidenceLink.objects.all().delete()
+    Claim.objects.all().delete()
+    Tag.objects.all().delete()
+    Passage.objects.all().delete()
+    Article.objects.all().delete()
+
+
+def exported(tmp_path, name="claims.json"):
+    path = tmp_path / name
+    call_command("export_claims", "--format", "json", "--status", "verified", "disputed", "open", "-o", str(path))
+    return path
+
+
+def test_a_json_export_recreates_articles_claims_anchors_evidence_and_verdicts(tmp_path, every_kind_of_claim):
+    before = comparable(list(claim_records(Claim.objects.all())))
+    path = exported(tmp_path)
+    empty_the_workbench()
+
+    call_command("import_claims", str(path))
+
+    after = comparable(list(claim_records(Claim.objects.all())))
+    assert after == before
+    assert Claim.objects.get(uid=every_kind_of_claim["verified"].uid).reviewed_by.username == "export-reviewer"
+
+
+def test_importing_twice_changes_nothing(tmp_path, every_kind_of_claim):
+    path = exported(tmp_path)
+    empty_the_workbench()
+    call_command("import_claims", str(path))
+    counts = [model.objects.count() for model in (Article, Claim, EvidenceLink, Tag, Claim.history.model)]
+
+    call_command("import_claims", str(path))
+
+    assert [model.objects.count() for model in (Article, Claim, EvidenceLink, Tag, Claim.history.model)] == counts
+
+
+def test_importing_into_the_exporting_workbench_finds_everything_there(tmp_path, every_kind_of_claim, capsys):
+    path = exported(tmp_path)
+    call_command("import_claims", str(path))
+    assert "0 claim(s) created, 3 already here, 0 rejected; 0 article(s) created." in capsys.readouterr().out
+
+
+def test_a_claim_that_no_longer_fits_its_article_is_rejected_and_the_others_imported(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    document["claims"][1]["anchor"]["quote"] = "words the article never had"
+    empty_the_workbench()
+
+    outcome = import_claims(document, user=None, origin="claims.json")
+
+    assert outcome.claims_created == 2 and len(outcome.rejected) == 1
+    assert outcome.rejected[0].startswith("claim 2: ")
+    assert not Claim.objects.filter(uid=document["claims"][1]["uid"]).exists()
+    assert not EvidenceLink.objects.filter(claim__uid=document["claims"][1]["uid"]).exists()
+
+
+def test_an_article_whose_text_does_not_match_its_hash_is_refused(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    document["articles"][0]["body"] += " Added later."
+    empty_the_workbench()
+    outcome = import_claims(document, user=None, origin="claims.json")
+    assert "article 1: its text does not match its content hash" in outcome.rejected
+    assert outcome.claims_created < 3
+
+
+def test_files_that_are_not_exports_are_refused_clearly(tmp_path, db):
+    not_json = tmp_path / "notes.json"
+    not_json.write_text("{ claims: ")
+    with pytest.raises(CommandError, match="is not valid JSON"):
+        call_command("import_claims", str(not_json))
+    with pytest.raises(ImportRefused, match="schema_version 99"):
+        import_claims({"schema_version": 99, "claims": []}, user=None, origin="x")
+    with pytest.raises(ImportRefused, match="not a Workbench JSON export"):
+        import_claims([1, 2], user=None, origin="x")
