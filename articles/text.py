@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 BULLET = re.compile(r"^[•◦▪‣●*–-]\s+")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-NO_BREAK_SPACES = re.compile(r"[\u00a0\u2007\u202f]")
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+STRAY_CHARS = re.compile(f"[{CONTROL_CHARS}{NO_BREAK_SPACES}]")
 TERMINAL_PUNCTUATION = (".", "!", ":", ";", ",")
 CLOSING_QUOTES = "”\"’')]"
 
@@ -53,10 +54,14 @@ class CleanedText:
 def normalise(text: str) -> str:
     """Unify line endings and spaces, drop control characters (PostgreSQL rejects NUL in text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = CONTROL_CHARS.sub("", text).replace("\t", " ")
-    # A no-break space looks like a space, so editors search and select it as one.
-    text = NO_BREAK_SPACES.sub(" ", text)
+    # One pass for control characters and no-break spaces: scanning a long text is what costs here.
+    text = STRAY_CHARS.sub(_unstray, text).replace("\t", " ")
     return unicodedata.normalize("NFC", text)
+
+
+def _unstray(match: re.Match) -> str:
+    # A no-break space looks like a space, so editors search and select it as one.
+    return " " if match[0] in NO_BREAK_SPACES else ""
 
 
 def content_hash(body: str) -> str:
@@ -172,7 +177,7 @@ def _drop_images_and_captions(lines: list[str], removed: list) -> None:
             removed.append(("image file name", lines.pop(index)))
             if index < len(lines) and _is_short_label(lines[index]) and len(lines[index].split()) > 1:
                 removed.append(("photo caption", lines.pop(index)))
-        elif _is_caption(lines[index]) and lines[index].startswith("("):
+        elif lines[index].startswith("(") and _is_caption(lines[index]):
             removed.append(("photo caption", lines.pop(index)))
         else:
             index += 1
