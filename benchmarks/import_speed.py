@@ -1,10 +1,10 @@
 """Import speed and memory, as ratios against a baseline measured in the same run.
 
 One JSONL file of N generated articles (about 3 KB each, `manage.py generate_corpus`) goes through the
-real importer: streaming parse, cleaning, duplicate and version checks, batched writes of articles,
-their history and their passages. The baseline is a bare `bulk_create` of the same rows, parsed with
-`json.loads` and nothing else. Target: the import takes at most 3 times the baseline, and its peak
-memory does not grow with the size of the file.
+real importer: streaming parse, cleaning, duplicate and version checks, batched writes of articles and
+their history (passages are written later, when first searched). The baseline is a bare `bulk_create`
+of the same rows, parsed with `json.loads` and nothing else. Target: the import takes at most 3 times
+the baseline, and its peak memory does not grow with the size of the file.
 
     .venv/bin/python benchmarks/import_speed.py [--articles 10000]
 
@@ -39,9 +39,8 @@ from django.db import transaction  # noqa: E402
 
 from articles.corpus import write_jsonl  # noqa: E402
 from articles.importers import Source  # noqa: E402
-from articles.models import Article, ImportBatch, Passage  # noqa: E402
+from articles.models import Article, ImportBatch  # noqa: E402
 from articles.services import import_sources  # noqa: E402
-from articles.text import split_passages  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 BATCH = 500
@@ -49,7 +48,6 @@ HISTORY_FIELDS = [f.attname for f in Article._meta.concrete_fields if f.name not
 
 
 def empty_database() -> None:
-    Passage.objects.all().delete()
     Article.history.all().delete()
     Article.objects.all().delete()
     ImportBatch.objects.all().delete()
@@ -82,7 +80,7 @@ def bare_insert(path: Path) -> None:
 
 
 def every_row(path: Path) -> list:
-    """All the rows an import writes (articles, their history, their passages), built before timing."""
+    """All the rows an import writes (articles and their history), built before timing."""
     articles = []
     with path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
@@ -96,7 +94,7 @@ def every_row(path: Path) -> list:
 
 
 def bare_insert_of_every_row(articles: list) -> None:
-    """Plain bulk_create of the same articles, one history row each and their passages: the data model's cost."""
+    """Plain bulk_create of the same articles and one history row each: the data model's cost."""
     History = Article.history.model
     for start in range(0, len(articles), BATCH):
         chunk = [copy.copy(article) for article in articles[start : start + BATCH]]
@@ -105,11 +103,6 @@ def bare_insert_of_every_row(articles: list) -> None:
             History.objects.bulk_create(
                 History(**{name: getattr(a, name) for name in HISTORY_FIELDS}, history_type="+", history_date=timezone.now())
                 for a in chunk
-            )
-            Passage.objects.bulk_create(
-                Passage(article=a, index=i, start=s, end=e, text=t)
-                for a in chunk
-                for i, (s, e, t) in enumerate(split_passages(a.body))
             )
 
 
@@ -155,17 +148,15 @@ def main() -> None:
     every_row_seconds = min(seconds(lambda _: bare_insert_of_every_row(rows), large) for _ in range(2))
     import_seconds = min(seconds(full_import, large) for _ in range(2))
     peak_small, peak_large = peak_memory(full_import, small), peak_memory(full_import, large)
-    passages = Passage.objects.count()
 
     ratio = import_seconds / bare_seconds
     print(f"bare bulk_create : {bare_seconds:7.2f} s  {count / bare_seconds:9,.0f} articles/s")
     print(f"full import      : {import_seconds:7.2f} s  {count / import_seconds:9,.0f} articles/s")
     print(f"ratio import/bare: {ratio:7.2f}  (target: at most 3.00) {'OK' if ratio <= 3 else 'OVER TARGET'}")
-    print(f"bare insert of every row the import writes (articles, history, passages): {every_row_seconds:.2f} s; "
+    print(f"bare insert of every row the import writes (articles, history): {every_row_seconds:.2f} s; "
           f"import/that: {import_seconds / every_row_seconds:.2f}")  # fmt: skip
     print(f"peak memory      : {peak_small / 2**20:7.1f} MiB for {max(1, count // 5):,} articles, "
           f"{peak_large / 2**20:.1f} MiB for {count:,} (growth x{peak_large / peak_small:.2f}; flat is about x1)")  # fmt: skip
-    print(f"(the import also wrote {passages:,} passages for the last file, and a history row per article)")
 
 
 if __name__ == "__main__":
