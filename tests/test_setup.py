@@ -66,3 +66,20 @@ def test_demo_accounts_are_one_per_role_and_created_once(db, settings, capsys):
         user = authenticate(username=role, password="workbench-demo")
         assert [g.name for g in user.groups.all()] == [role]
     assert capsys.readouterr().out.count("(already there)") == 4
+
+
+def test_the_demo_adds_claims_of_every_status_on_the_seeds_once(seeded, settings, capsys):
+    from claims.models import Claim
+
+    settings.DEBUG = True
+    call_command("demo_setup")
+    statuses = sorted(Claim.objects.values_list("status", flat=True))
+    assert statuses == ["disputed", "open", "verified", "verified"]
+    for claim in Claim.objects.filter(status="verified"):
+        assert claim.reviewed_by.username == "reviewer" and claim.created_by.username == "editor"
+        assert claim.evidence.filter(stance="supports").count() >= 2
+    assert Claim.objects.get(status="disputed").evidence.filter(stance="contradicts").exists()
+
+    call_command("demo_setup")
+    assert Claim.objects.count() == 4
+    assert "No demo claims added (there are claims already" in capsys.readouterr().out

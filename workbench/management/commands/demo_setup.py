@@ -3,13 +3,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from workbench.roles import ADMIN, ROLES
+from workbench.demo import add_demo_claims
+from workbench.roles import ADMIN, EDITOR, REVIEWER, ROLES
 
 DEMO_PASSWORD = "workbench-demo"
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (one per role, password 'workbench-demo'). Only with DEBUG on."
+    help = (
+        "Create the demo accounts (one per role, password 'workbench-demo') and, when there are no claims yet, "
+        "a few claims on the seed articles with sources and verdicts. Only with DEBUG on."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -22,3 +26,5 @@ class Command(BaseCommand):
                 user = User.objects.create_user(role, password=DEMO_PASSWORD, is_staff=role == ADMIN)
                 user.groups.add(Group.objects.get(name=role))
             self.stdout.write(f"  {role:<9} / {DEMO_PASSWORD}" + ("" if created else "  (already there)"))
+        made = add_demo_claims(editor=User.objects.get(username=EDITOR), reviewer=User.objects.get(username=REVIEWER))
+        self.stdout.write(f"  {made} demo claims tagged on the seeds" if made else "  No demo claims added (there are claims already, or the seeds are not imported)")
