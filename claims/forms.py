@@ -3,6 +3,7 @@ from django.http import QueryDict
 
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
+from claims.exports.services import list_filters_query
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.selectors import claim_sets_for
@@ -112,12 +113,13 @@ class ClaimSetForm(forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_query(self):
-        query = self.cleaned_data["query"].strip().lstrip("?")
-        filters = ClaimFilter(QueryDict(query), queryset=Claim.objects.none())
+        """Only the filters are kept (not the page or the sort), and only when they are valid."""
+        query = QueryDict(self.cleaned_data["query"].strip().lstrip("?"))
+        filters = ClaimFilter(query, queryset=Claim.objects.none())
         if not filters.is_valid():
             problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in filters.errors.items())
             raise forms.ValidationError(f"These filters are not valid ({problems}).")
-        return query
+        return list_filters_query(query)
 
 
 class ExportForm(forms.Form):
