@@ -26,6 +26,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from articles.models import Article
 from claims.models import Claim, EvidenceLink
@@ -39,11 +40,14 @@ def claim_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict
     rows = (
         claims.order_by("pk")
         .select_related("article", "created_by", "reviewed_by")
-        .prefetch_related("tags", Prefetch("evidence", queryset=links))
+        .prefetch_related(Prefetch("tags", to_attr="tag_list"), Prefetch("evidence", queryset=links, to_attr="links"))
         .annotate(revisions=_revisions())
     )
     for claim in rows.iterator(chunk_size=chunk_size):
         yield claim_record(claim)
+        # Prefetching points each link back at its claim; left as a cycle, every chunk would stay in
+        # memory until the garbage collector's next full pass.
+        del claim.links
 
 
 def _revisions() -> Subquery:
@@ -56,7 +60,7 @@ def claim_record(claim: Claim) -> dict:
     return {
         "id": claim.pk,
         "uid": str(claim.uid),
-        "url": absolute(claim.get_absolute_url()),
+        "url": _claim_url(claim.pk),
         "wording": claim.wording,
         "status": claim.status,
         "anchor": {
@@ -67,7 +71,7 @@ def claim_record(claim: Claim) -> dict:
             "end": claim.end,
             "confidence": claim.anchor_confidence,
         },
-        "tags": [tag.name for tag in claim.tags.all()],
+        "tags": [tag.name for tag in claim.tag_list],
         "article": {
             "id": article.pk,
             "url": article.url,
@@ -76,11 +80,11 @@ def claim_record(claim: Claim) -> dict:
             "published_at": iso(article.published_at),
             "content_hash": article.content_hash,
             "version": article.version,
-            "workbench_url": absolute(article.get_absolute_url()),
+            "workbench_url": _article_url(article.pk),
             "imported_at": iso(article.imported_at),
             "origin": article.origin,
         },
-        "evidence": [evidence_record(link) for link in claim.evidence.all()],
+        "evidence": [evidence_record(link) for link in claim.links],
         "verdict": {
             "status": claim.status,
             "rationale": claim.verdict_rationale,
@@ -111,7 +115,7 @@ def evidence_record(link: EvidenceLink) -> dict:
         return {
             **common,
             "kind": "passage",
-            "url": source.url or absolute(source.get_absolute_url()),
+            "url": source.url or _article_url(source.pk),
             "title": source.title,
             "publisher": source.publisher,
             "quote": passage.text,
@@ -135,8 +139,23 @@ def evidence_record(link: EvidenceLink) -> dict:
     }
 
 
-def absolute(path: str) -> str:
-    return settings.WORKBENCH_BASE_URL + path
+def _claim_url(pk: int) -> str:
+    return _absolute("claims:detail", pk)
+
+
+def _article_url(pk: int) -> str:
+    return _absolute("articles:detail", pk)
+
+
+def _absolute(view: str, pk: int) -> str:
+    # reverse() costs more than the rest of a record: resolve each view once, then fill in the key.
+    if view not in _PATHS:
+        _PATHS[view] = reverse(view, args=[_KEY]).replace(str(_KEY), "{}")
+    return settings.WORKBENCH_BASE_URL + _PATHS[view].format(pk)
+
+
+_KEY = 918273645
+_PATHS: dict[str, str] = {}
 
 
 def iso(value: date | datetime | None) -> str | None:
