@@ -8,7 +8,6 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
