@@ -199,3 +199,13 @@ def test_the_export_page_costs_the_same_queries_however_many_claims(client, view
     ClaimFactory.create_batch(30)
     with django_assert_max_num_queries(8):
         client.get(reverse("claims:export") + "?tag=x")
+
+
+def test_an_interrupted_download_is_recorded_as_such(client, viewer, every_kind_of_claim):
+    client.force_login(viewer)
+    response = client.post(reverse("claims:export"), {"format": "csv", "statuses": ["verified"]})
+    next(iter(response.streaming_content))
+    response.close()
+    export = Export.objects.get()
+    assert export.status == Export.Status.FAILED and export.sha256 == ""
+    assert "the download was interrupted" in export.failure

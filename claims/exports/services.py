@@ -92,15 +92,19 @@ def export_start(
 
 def export_stream(export: Export) -> Iterator[bytes]:
     """The export's bytes, in chunks; the record gets its checksum and size once the last is out."""
-    digest, size = hashlib.sha256(), 0
+    digest, size, complete = hashlib.sha256(), 0, False
     try:
         for chunk in _buffered(_chunks(export)):
             digest.update(chunk)
             size += len(chunk)
             yield chunk
+        complete = True
     except Exception as error:
         _finish(export, status=Export.Status.FAILED, failure=f"{type(error).__name__}: {error}")
         raise
+    finally:
+        if not complete and export.status == Export.Status.RUNNING:  # the reader stopped reading
+            _finish(export, status=Export.Status.FAILED, failure=f"Stopped after {size} bytes: the download was interrupted.")
     _finish(export, status=Export.Status.DONE, sha256=digest.hexdigest(), size=size)
 
 
