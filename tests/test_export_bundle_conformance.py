@@ -1,0 +1,52 @@
+"""Issue 6's "done when": export the bundle, and every file in it passes its validator."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from claims.exports.bundle import MANIFEST, verify
+from tests.conformance_checks import BUNDLE_CHECKS, bundle_problems
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exported(client, viewer, every_kind_of_claim) -> bytes:
+    client.force_login(viewer)
+    statuses = ["verified", "disputed", "open"]
+    response = client.post(reverse("claims:export") + "?tag=health", {"format": "bundle", "statuses": statuses})
+    assert response.status_code == 200 and response.streaming
+    return b"".join(response.streaming_content)
+
+
+def with_one_byte_changed(content: bytes, name: str) -> bytes:
+    """The bundle rewritten with one byte of one member changed, the zip itself well-formed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.namelist():
+            data = bytearray(source.read(member))
+            if member == name:
+                data[data.index(b'"Annotation"') + 1] = ord("a")
+            target.writestr(member, bytes(data))
+    return out.getvalue()
+
+
+def test_every_file_of_an_exported_bundle_passes_its_validator(exported):
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(exported)).read(MANIFEST))
+    assert manifest["claim_count"] == 2  # tagged health: the verified claim and the disputed one
+    assert manifest["selection"]["statuses"] == ["verified", "disputed", "open"]
+    assert {entry["name"] for entry in manifest["files"]} == set(BUNDLE_CHECKS)
+    assert bundle_problems(exported) == {MANIFEST: [], **{name: [] for name in BUNDLE_CHECKS}}
+
+
+def test_a_changed_byte_is_named_by_verify_and_by_the_checks(exported):
+    altered = with_one_byte_changed(exported, "annotations.jsonld")
+    [problem] = verify(io.BytesIO(altered))
+    assert problem.startswith("annotations.jsonld: altered")
+    problems = bundle_problems(altered)
+    assert problems[MANIFEST] == [problem]
+    assert problems["annotations.jsonld"]  # an annotation's type is "Annotation", not "annotation"
+    assert [name for name, found in problems.items() if found] == [MANIFEST, "annotations.jsonld"]
