@@ -181,7 +181,7 @@ def test_admins_export_the_claims_they_tick(client, admin_user, every_kind_of_cl
     document = json.loads(download(response))
     assert sorted(c["id"] for c in document["claims"]) == sorted(picked)
     export = Export.objects.get()
-    assert export.channel == "admin" and export.statuses == ["disputed", "open"]
+    assert export.channel == "admin" and export.statuses == ["open", "disputed"]
 
 
 def test_exports_are_in_the_activity_feed(client, viewer, every_kind_of_claim):

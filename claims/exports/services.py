@@ -77,6 +77,7 @@ def export_start(
     filters = filters or {}
     if not statuses or set(statuses) - set(Claim.Status.values):
         raise ValidationError({"statuses": "Choose one or more of: " + ", ".join(Claim.Status.values)})
+    statuses = [status for status in Claim.Status.values if status in statuses]
     count = selected_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
     return Export.objects.create(
         format=export_format,
