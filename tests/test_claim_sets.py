@@ -112,3 +112,13 @@ def test_set_pages_cost_the_same_queries_however_many_claims(client, viewer, dja
         assert client.get(claim_set.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("claims:sets")).status_code == 200
+
+
+def test_claim_set_changes_are_in_the_activity_feed(client, viewer, every_kind_of_claim):
+    client.force_login(viewer)
+    client.post(reverse("claims:set-create"), {"selection": "picked", "name": "Partners"})
+    claim_set = ClaimSet.objects.get()
+    client.post(reverse("claims:set-add"), {"claim_set": claim_set.pk, "claims": [every_kind_of_claim["verified"].pk]})
+    page = client.get(reverse("activity") + "?kind=claimset").content.decode()
+    assert "created claim set" in page and "“Partners”" in page
+    assert "changed claim set" in page and "=SUM(A1:A2) hospital waiting times fell by 12%" in page
