@@ -1,10 +1,10 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.services import collect_files, import_sources
+from workbench.commands import user_named
 
 
 class Command(BaseCommand):
@@ -24,11 +24,7 @@ class Command(BaseCommand):
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
-        importer = None
-        if user:
-            importer = get_user_model().objects.filter(username=user).first()
-            if importer is None:
-                raise CommandError(f"no user named {user!r}", returncode=2)
+        importer = user_named(user)
 
         outcome = import_sources(sources=collect_files(paths), user=importer, dry_run=dry_run)
 

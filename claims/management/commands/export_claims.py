@@ -3,13 +3,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.exports.services import DEFAULT_STATUSES, export_start, export_write
 from claims.models import Claim, ClaimSet, Export
 from workbench.audit import COMMAND
+from workbench.commands import user_named
 
 
 class Command(BaseCommand):
@@ -35,11 +35,7 @@ class Command(BaseCommand):
             if claim_set is None:
                 names = ", ".join(ClaimSet.objects.values_list("name", flat=True)) or "none yet"
                 raise CommandError(f"no claim set named {set_name!r} (sets: {names})", returncode=2)
-        exporter = None
-        if user:
-            exporter = get_user_model().objects.filter(username=user).first()
-            if exporter is None:
-                raise CommandError(f"no user named {user!r}", returncode=2)
+        exporter = user_named(user)
         try:
             export = export_start(
                 export_format=format, user=exporter, channel=COMMAND, claim_set=claim_set,

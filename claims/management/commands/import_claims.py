@@ -1,10 +1,10 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.exports.importing import ImportRefused, import_claims
+from workbench.commands import user_named
 
 
 class Command(BaseCommand):
@@ -19,11 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the importer")
 
     def handle(self, *args, file, user, **options):
-        importer = None
-        if user:
-            importer = get_user_model().objects.filter(username=user).first()
-            if importer is None:
-                raise CommandError(f"no user named {user!r}", returncode=2)
+        importer = user_named(user)
         try:
             document = json.loads(file.read_bytes())
         except OSError as error:
