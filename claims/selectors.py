@@ -1,7 +1,5 @@
 """Reads shared by the claim pages."""
 
-from django.db.models import Count
-
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
@@ -78,5 +76,5 @@ def deleted_claims(limit: int = 200) -> list:
 
 def claim_sets_for(user):
     """The claim sets a user may see: their own, or every one for admins."""
-    sets = ClaimSet.objects.select_related("owner").annotate(picked=Count("claims"))
+    sets = ClaimSet.objects.select_related("owner")
     return sets if user.has_perm("claims.view_claimset") else sets.filter(owner=user)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +18,12 @@ from claims.models import Claim, ClaimSet
 
 @require_GET
 def set_list(request: HttpRequest) -> HttpResponse:
-    sets = selectors.claim_sets_for(request.user)
-    return render(request, "claims/sets.html", {"sets": sets, "form": ClaimSetForm()})
+    return _sets_page(request, ClaimSetForm())
+
+
+def _sets_page(request: HttpRequest, form: ClaimSetForm, *, status: int = 200) -> HttpResponse:
+    sets = selectors.claim_sets_for(request.user).annotate(picked=Count("claims"))
+    return render(request, "claims/sets.html", {"sets": sets, "form": form}, status=status)
 
 
 @require_POST
@@ -27,8 +32,7 @@ def set_create(request: HttpRequest) -> HttpResponse:
     selection = ClaimSet.Selection.FILTER if request.POST.get("selection") == ClaimSet.Selection.FILTER else ClaimSet.Selection.PICKED
     form = ClaimSetForm(request.POST, instance=ClaimSet(selection=selection, owner=request.user))
     if not form.is_valid():
-        sets = selectors.claim_sets_for(request.user)
-        return render(request, "claims/sets.html", {"sets": sets, "form": form}, status=400)
+        return _sets_page(request, form, status=400)
     claim_set = services.claim_set_save(claim_set=form.save(commit=False), user=request.user)
     messages.success(request, f"Claim set “{claim_set.name}” created.")
     return redirect(claim_set)
