@@ -42,6 +42,15 @@ _musts = _load(SUITES / "w3c-web-annotation/run_musts.py")
 # schema.org ClaimReview
 
 
+def empty_values(node) -> list:
+    """Every null, empty string, empty list or empty object anywhere in a JSON document."""
+    found = [node] if node in (None, "", [], {}) else []
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        found += empty_values(child)
+    return found
+
+
 def shacl_violations(document: str | list | dict) -> list[str]:
     """What schema.org's SHACL shapes find wrong in a JSON-LD document (text or parsed), one line each."""
     conforms, results, text = _shacl.validate(json.loads(document) if isinstance(document, str) else document)

@@ -8,7 +8,7 @@ from claims.exports import claimreview
 from claims.exports.context import build_context
 from claims.exports.records import claim_records
 from claims.models import Claim
-from tests.conformance_checks import google_fields_missing, shacl_violations
+from tests.conformance_checks import empty_values, google_fields_missing, shacl_violations
 from tests.factories import ArticleFactory, ClaimFactory
 
 STATUSES = Claim.Status.values
@@ -132,17 +132,7 @@ def test_it_leaves_out_what_is_unknown_instead_of_writing_it_empty(claims, docum
     assert set(appearance) == {"@type", "headline", "archivedAt"}
     assert "author" not in review["itemReviewed"] and "keywords" not in review
 
-    def values(node):
-        if isinstance(node, dict):
-            for value in node.values():
-                yield from values(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from values(value)
-        else:
-            yield node
-
-    assert not [value for value in values(json.loads(document)) if value in (None, "", [], {})]
+    assert empty_values(json.loads(document)) == []
 
 
 def test_it_writes_unicode_as_it_is(document):
