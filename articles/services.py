@@ -11,12 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
 from articles.text import content_hash
-from workbench.audit import IMPORT, audit_channel, current_channel
+from workbench.audit import IMPORT, audit_channel, current_channel, record_creations
 
 CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
 
@@ -173,7 +172,8 @@ def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article
 def _write(articles: list[Article], user) -> None:
     # Versions must point at articles already written: write them in order of their version chains.
     for generation in _generations(articles):
-        bulk_create_with_history(generation, Article, batch_size=CHUNK, default_user=user)
+        Article.objects.bulk_create(generation)
+        record_creations(Article, [article.pk for article in generation], user=user)
     _carry_claims_forward(articles)
 
 

@@ -119,6 +119,18 @@ def test_an_import_is_recorded_as_a_batch_with_its_report(db, admin_user):
     assert (created.history_type, created.history_user, created.history_channel) == ("+", admin_user, "import")
 
 
+def test_an_imported_articles_first_history_record_is_the_article_as_imported(db, admin_user):
+    record = {"title": "Budget vote", "url": "https://example.com/a", "publisher": "Gazette",
+              "published": "2024-05-01T10:00:00Z", "text": "The council approved the budget."}  # fmt: skip
+    import_files(files=[("a.jsonl", json.dumps(record).encode())], user=admin_user)
+    article = Article.objects.get()
+    created = article.history.get()
+    tracked = [field.attname for field in Article.history.model.tracked_fields]
+    assert {name: getattr(created, name) for name in tracked} == {name: getattr(article, name) for name in tracked}
+    assert created.published_at.isoformat() == "2024-05-01T10:00:00+00:00" and created.version == 1
+    assert abs(created.history_date - article.imported_at).total_seconds() < 60
+
+
 def test_a_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path, capsys):
     (tmp_path / "a.jsonl").write_text(json.dumps({"title": "T", "text": "A body."}) + "\n{bad\n")
     report_file = tmp_path / "report.json"

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 WEB, ADMIN, IMPORT, COMMAND, API = "web", "admin", "import", "command", "api"
 CHANNELS = [(WEB, "web"), (ADMIN, "admin site"), (IMPORT, "import"), (COMMAND, "command"), (API, "API")]
+
+HISTORY_BATCH = 500  # row ids per statement, well below every database's limit on parameters
 
 _channel: ContextVar[str] = ContextVar("audit_channel", default=COMMAND)
 
@@ -47,3 +50,37 @@ class ChannelHistoricalModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def record_creations(model: type[models.Model], pks: list[int], *, user) -> None:
+    """Write the "created" history rows of rows just inserted, copying them inside the database.
+
+    This is what simple-history's bulk_create_with_history records, as one INSERT ... SELECT per
+    batch: building and compiling a historical object per row in Python cost as much as inserting
+    the articles themselves, which made large imports twice as slow.
+    """
+    if not pks:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    copied = [quote(field.column) for field in history.tracked_fields]
+    stamped = {
+        "history_date": timezone.now(),
+        "history_change_reason": "",
+        "history_type": "+",
+        "history_user": user.pk if user else None,
+        "history_channel": current_channel(),
+    }
+    fields = [history._meta.get_field(name) for name in stamped]
+    values = [field.get_db_prep_save(value, connection) for field, value in zip(fields, stamped.values())]
+    table, source, pk = quote(history._meta.db_table), quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = ", ".join(copied + [quote(field.column) for field in fields])
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), HISTORY_BATCH):
+            batch = pks[start : start + HISTORY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {', '.join(copied)}, {placeholders} FROM {source} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))})",
+                [*values, *batch],
+            )

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
-from simple_history.utils import bulk_create_with_history
 
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
@@ -21,7 +20,7 @@ from claims.anchoring import AnchorError, check_anchor
 from claims.exports.records import SCHEMA_VERSION
 from claims.models import Claim, EvidenceLink
 from claims.services import tags_named
-from workbench.audit import IMPORT, audit_channel
+from workbench.audit import IMPORT, audit_channel, record_creations
 
 
 class ImportRefused(Exception):
@@ -92,7 +91,8 @@ def _articles(records: list, *, user, origin: str, outcome: ClaimsImported) -> d
         )
         articles[article.content_hash] = article
         new.append(article)
-    bulk_create_with_history(new, Article, default_user=user)
+    Article.objects.bulk_create(new)
+    record_creations(Article, [article.pk for article in new], user=user)
     outcome.articles_created = len(new)
     ensure_passages(list(articles.values()))
     return articles
