@@ -50,6 +50,17 @@ def test_a_changed_reimport_is_a_new_version_and_the_old_one_stays(first_version
     assert list(Article.objects.current()) == [new]
 
 
+def test_an_article_at_the_longest_url_allowed_gets_versions_too(db):
+    # A path of 1,979 scattered CJK characters: 5.9 kB in UTF-8 that do not compress, more than a
+    # PostgreSQL btree entry may hold.
+    url = "https://news.example/" + "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1979))
+    assert len(url) <= Article._meta.get_field("url").max_length
+    for name, text in (("first.json", FIRST), ("second.json", CORRECTED)):
+        record = {"title": "Evacuations continue", "url": url, "text": text}
+        assert import_files(files=[(name, json.dumps(record).encode())], user=None).imported
+    assert [a.version for a in Article.objects.filter(url=url).order_by("version")] == [1, 2]
+
+
 def test_the_same_text_again_is_a_duplicate_not_a_version(first_version):
     report = publish(FIRST, "again.json")
     assert report.duplicates[0]["article_id"] == first_version.pk and Article.objects.count() == 1
