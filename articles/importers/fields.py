@@ -1,5 +1,6 @@
 """The article fields records carry under many names (JSON keys, CSV headers), and turning a record into a draft."""
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -25,8 +26,11 @@ def key(name: str) -> str:
     return SEPARATORS.sub("_", name.strip().lstrip("\ufeff").casefold()).strip("_")
 
 
-def _spellings(names: Iterable[str]) -> dict[str, int]:
-    """Each normalised spelling of the names -> the position of the first name spelled so."""
+@functools.lru_cache(maxsize=16)
+def _spellings(names: tuple[str, ...]) -> dict[str, int]:
+    """Each normalised spelling of the names -> the position of the first name spelled so.
+
+    Cached: the records of one file nearly always share their keys. Callers only read the result."""
     found: dict[str, int] = {}
     for index, name in enumerate(names):
         for spelling in (key(name), key(name).replace("_", "")):
@@ -40,7 +44,7 @@ def text_names() -> str:
 
 def map_columns(names: list[str]) -> tuple[dict[str, int], list[str]]:
     """CSV header cells -> {field: column index}, and the names of the columns that are not imported."""
-    found = _spellings(names)
+    found = _spellings(tuple(names))
     columns = {}
     for field, synonyms in FIELDS.items():
         index = next((found[synonym] for synonym in synonyms if synonym in found), None)
@@ -54,7 +58,7 @@ def draft_from_record(
     record: Mapping, *, name: str, number: int, raw: bytes, encoding: str, warnings: Iterable[str] = ()
 ) -> ArticleDraft:
     """A JSON object's fields as a draft; RecordError when it has no text or a field is not text."""
-    names = list(record)
+    names = tuple(record)
     found = _spellings(names)
     values = {}
     for field, synonyms in FIELDS.items():
