@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles import services, tasks
 from articles.models import ImportBatch
+from articles.reports import batch_parts, report_json
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,12 +50,18 @@ def import_start(request: HttpRequest, admin_site) -> HttpResponse:
 
 def import_batch(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.select_related("imported_by"), pk=pk)
+    # A page of the table is one part of the report: the records of one chunk, in order.
+    page = Paginator(batch.report_parts.order_by("index"), 1).get_page(request.GET.get("page"))
+    rows = page.object_list[0].rows if page.object_list else []
+    first = (page.number - 1) * services.CHUNK + 1
     context = {
         **admin_site.each_context(request),
         "batch": batch,
         "title": f"Import #{batch.pk}",
         "working": batch.status in _WORKING,
-        "outcomes": _outcomes(batch.preview),
+        "page": page,
+        "rows": rows,
+        "shown": f"{first:,}–{first + len(rows) - 1:,}" if rows else "",
     }
     return render(request, "admin/articles/import_batch.html", context)
 
@@ -82,9 +90,9 @@ def import_status(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
     })  # fmt: skip
 
 
-def import_report(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
+def import_report(request: HttpRequest, admin_site, pk: int) -> StreamingHttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
-    response = JsonResponse(batch.report, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = StreamingHttpResponse(report_json(lambda: batch_parts(batch)), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.json"'
     return response
 
@@ -92,10 +100,3 @@ def import_report(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
 _WORKING = {
     ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWING, ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING,
 }  # fmt: skip
-
-
-def _outcomes(rows: list[dict]) -> dict[str, int]:
-    counts = {"new": 0, "duplicate": 0, "rejected": 0}
-    for row in rows:
-        counts[row["outcome"]] += 1
-    return counts

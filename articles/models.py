@@ -39,7 +39,6 @@ class ImportBatch(models.Model):
     records_total = models.PositiveIntegerField(null=True, blank=True, help_text="Known once a preview has run.")
     records_done = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
-    preview = models.JSONField(default=list, blank=True, help_text="Dry-run outcome per record.")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -47,10 +46,10 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     files = models.JSONField(default=list, help_text="Names of the files imported.")
+    # Counts of the batch's report parts: what its preview found until the import has run.
     imported = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, help_text="The per-record outcome, as import_articles --report writes it.")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -64,6 +63,21 @@ class ImportBatch(models.Model):
         if not self.records_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.records_done / self.records_total))
+
+
+class ImportReportPart(models.Model):
+    """What became of up to one chunk of a batch's records (`articles.reports`), written with them."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="report_parts")
+    index = models.PositiveIntegerField()
+    rows = models.JSONField(help_text="One row per record: place, outcome, article, title, date, detail, warnings.")
+
+    class Meta:
+        ordering = ["batch", "index"]
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="import_report_part_unique_index")]
+
+    def __str__(self) -> str:
+        return f"Part {self.index + 1} of import #{self.batch_id}"
 
 
 class UploadedFile(models.Model):

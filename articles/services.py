@@ -2,7 +2,6 @@
 history and versions. Passages are not written here: `articles.passages` builds them when needed."""
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import islice
 from pathlib import Path
@@ -14,41 +13,11 @@ from django.utils import timezone
 
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
+from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
 from articles.text import content_hash
 from workbench.audit import IMPORT, audit_channel, current_channel, record_creations
 
 CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
-
-
-@dataclass
-class ImportReport:
-    """Per-record outcomes, in the shape `import_articles --report` writes."""
-
-    batch: ImportBatch | None = None
-    imported: list[dict] = field(default_factory=list)
-    duplicates: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)  # dry runs: every record in order, for the admin's table
-
-    @property
-    def records_seen(self) -> int:
-        return len(self.imported) + len(self.duplicates) + len(self.rejected)
-
-    def as_dict(self) -> dict:
-        return {
-            "imported": self.imported,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-        }
-
-    def summary(self, dry_run: bool = False) -> str:
-        verb = "would be imported" if dry_run else "imported"
-        return (
-            f"{len(self.imported)} {verb}, {len(self.duplicates)} duplicates skipped, "
-            f"{len(self.rejected)} rejected"
-        )
 
 
 def import_files(*, files: list[tuple[str, bytes]], user) -> ImportReport:
@@ -66,29 +35,25 @@ def import_sources(
 ) -> ImportReport:
     """Import every record of every source; a bad record is reported and never stops the others.
 
-    Records stream from the files and are written CHUNK at a time, each chunk in one transaction.
-    A dry run writes nothing, not even the batch, and says what would happen to each record.
+    Records stream from the files and are written CHUNK at a time, each chunk in one transaction with
+    its part of the report. A dry run writes no articles and says what would happen to each record;
+    its report goes to the batch when one is given (the admin's preview) and nowhere else otherwise.
     """
     sources = list(sources)
     if batch is None and not dry_run:
         batch = ImportBatch.objects.create(imported_by=user, channel=current_channel(), files=[s.name for s in sources])
+    if batch:
+        batch.report_parts.all().delete()  # an import replaces the rows of its preview
     report = ImportReport(batch=batch)
     with audit_channel(IMPORT):
         for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
-            for item in chunk:
-                if isinstance(item, Rejected):
-                    place = {"file": item.file, "record": item.record, "line": item.line}
-                    report.rejected.append({**place, "error": item.error})
-                    if dry_run:
-                        report.preview.append({**place, "outcome": "rejected", "detail": item.error})
-            drafts = [item for item in chunk if isinstance(item, ArticleDraft)]
-            _store(drafts, user=user, batch=batch, report=report, dry_run=dry_run)
+            _store(chunk, user=user, batch=batch, report=report, dry_run=dry_run)
             if on_progress:
                 on_progress(report)
-    if batch and not dry_run:
-        batch.imported, batch.duplicates = len(report.imported), len(report.duplicates)
-        batch.rejected, batch.records_done = len(report.rejected), report.records_seen
-        batch.report, batch.finished_at = report.as_dict(), timezone.now()
+    if batch:
+        _tally(batch, report)
+        if not dry_run:
+            batch.finished_at = timezone.now()
         batch.save()
     return report
 
@@ -99,54 +64,58 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _store(drafts: list[ArticleDraft], *, user, batch, report: ImportReport, dry_run: bool) -> None:
-    """Decide each draft's fate with a fixed number of queries, then write the new ones together."""
-    hashes = [content_hash(draft.body) for draft in drafts]
-    known = dict(Article.objects.filter(content_hash__in=hashes).values_list("content_hash", "pk"))
+def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportReport, dry_run: bool) -> None:
+    """Decide each record's fate with a fixed number of queries, then write the new ones and their report."""
+    drafts = [item for item in chunk if isinstance(item, ArticleDraft)]
+    hashes = {id(draft): content_hash(draft.body) for draft in drafts}
+    known = dict(Article.objects.filter(content_hash__in=hashes.values()).values_list("content_hash", "pk"))
     urls = {draft.url for draft in drafts if draft.url}
     latest = {a.url: a for a in Article.objects.current().filter(url__in=urls).only("pk", "url", "version")}
 
-    new: list[tuple[ArticleDraft, Article]] = []
+    rows: list[dict] = []
+    new: list[tuple[dict, Article]] = []
     seen: dict[str, Article] = {}
-    for draft, digest in zip(drafts, hashes):
-        place = {"file": draft.origin_file, "record": draft.origin_record}
-        report.warnings.extend({**place, "warning": warning} for warning in draft.warnings)
-        published = draft.published_at.isoformat() if draft.published_at else None
-        row = {**place, "title": draft.title, "published": published, "length": len(draft.body)}
-        if digest in known or digest in seen:
-            article_id = known.get(digest) or seen[digest].pk
-            report.duplicates.append({**place, "article_id": article_id, "title": draft.title})
-            if dry_run:
-                report.preview.append({**row, "outcome": "duplicate", "detail": _of(article_id, "duplicate")})
+    for item in chunk:
+        if isinstance(item, Rejected):
+            rows.append(record_row(file=item.file, record=item.record, line=item.line, outcome=REJECTED, detail=item.error))
             continue
-        article = _article(draft, digest, user=user, batch=batch, previous=latest.get(draft.url))
-        if draft.url:
-            latest[draft.url] = article  # a second changed copy in the same import is the version after
+        digest = hashes[id(item)]
+        row = record_row(
+            file=item.origin_file, record=item.origin_record, outcome=NEW, title=item.title, length=len(item.body),
+            published=item.published_at.isoformat() if item.published_at else None, warnings=item.warnings,
+        )  # fmt: skip
+        rows.append(row)
+        if digest in known or digest in seen:
+            row["outcome"], row["article_id"] = DUPLICATE, known.get(digest) or seen[digest].pk
+            row["detail"] = _of(row["article_id"], "duplicate")
+            continue
+        article = _article(item, digest, user=user, batch=batch, previous=latest.get(item.url))
+        if item.url:
+            latest[item.url] = article  # a second changed copy in the same import is the version after
         seen[digest] = article
-        new.append((draft, article))
-        detail = _of(article.previous_version.pk, "new version") if article.previous_version else ""
-        if dry_run:
-            report.preview.append({**row, "outcome": "new", "detail": detail})
+        new.append((row, article))
+        row["detail"] = _of(article.previous_version.pk, "new version") if article.previous_version else ""
 
     if dry_run:
-        report.imported.extend({"file": d.origin_file, "record": d.origin_record, "article_id": None,
-                                "title": d.title} for d, _ in new)  # fmt: skip
+        report.add(rows)
         return
-    try:
-        with transaction.atomic():
-            _write([article for _, article in new], user)
-    except IntegrityError:
-        # Another import stored some of the same texts meanwhile: go one by one.
-        for _, article in new:
-            article.pk, article._state.adding = None, True
-            _write_one(article, user)
-    for draft, article in new:
-        place = {"file": draft.origin_file, "record": draft.origin_record}
-        if article.pk:
-            report.imported.append({**place, "article_id": article.pk, "title": article.title})
-        else:
-            existing = Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
-            report.duplicates.append({**place, "article_id": existing, "title": article.title})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _write([article for _, article in new], user)
+        except IntegrityError:
+            # Another import stored some of the same texts meanwhile: go one by one.
+            for _, article in new:
+                article.pk, article._state.adding = None, True
+                _write_one(article, user)
+        for row, article in new:
+            if article.pk:
+                row["article_id"] = article.pk
+            else:
+                row["outcome"] = DUPLICATE
+                row["article_id"] = Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
+                row["detail"] = _of(row["article_id"], "duplicate")
+        report.add(rows)
 
 
 def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
@@ -263,24 +232,33 @@ def _set_status(batch: ImportBatch, status: str, **fields) -> None:
 
 def _progress(batch: ImportBatch) -> Callable[[ImportReport], None]:
     def update(report: ImportReport) -> None:
-        batch.records_done = report.records_seen
-        batch.save(update_fields=["records_done"])
+        _tally(batch, report)
+        batch.save(update_fields=TALLIES)
 
     return update
+
+
+TALLIES = ["records_done", "imported", "duplicates", "rejected"]
+
+
+def _tally(batch: ImportBatch, report: ImportReport) -> None:
+    batch.records_done = report.records_seen
+    batch.imported, batch.duplicates, batch.rejected = report.counts[NEW], report.counts[DUPLICATE], report.counts[REJECTED]
 
 
 def import_batch_preview(*, batch_id: int) -> ImportBatch:
     """Dry-run an uploaded batch: what would become of each record, written nowhere but the batch."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    _set_status(batch, ImportBatch.Status.PREVIEWING, records_done=0)
+    _set_status(batch, ImportBatch.Status.PREVIEWING, **dict.fromkeys(TALLIES, 0))
     try:
         report = import_sources(
-            sources=_uploaded_sources(batch), user=batch.imported_by, dry_run=True, on_progress=_progress(batch)
-        )
+            sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, dry_run=True,
+            on_progress=_progress(batch),
+        )  # fmt: skip
     except Exception as exc:
         _set_status(batch, ImportBatch.Status.FAILED, failure=f"The preview failed: {exc}")
         raise
-    _set_status(batch, ImportBatch.Status.PREVIEWED, preview=report.preview, records_total=report.records_seen)
+    _set_status(batch, ImportBatch.Status.PREVIEWED, records_total=report.records_seen)
     return batch
 
 
@@ -293,7 +271,7 @@ def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
 
 def import_batch_run(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
-    _set_status(batch, ImportBatch.Status.RUNNING, records_done=0, started_at=timezone.now())
+    _set_status(batch, ImportBatch.Status.RUNNING, **dict.fromkeys(TALLIES, 0), started_at=timezone.now())
     try:
         import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, on_progress=_progress(batch))
     except Exception as exc:

@@ -1,10 +1,11 @@
 """Import speed and memory, as ratios against a baseline measured in the same run.
 
 One JSONL file of N generated articles (about 3 KB each, `manage.py generate_corpus`) goes through the
-real importer: streaming parse, cleaning, duplicate and version checks, batched writes of articles and
-their history (passages are written later, when first searched). The baseline is a bare `bulk_create`
-of the same rows, parsed with `json.loads` and nothing else. Target: the import takes at most 3 times
-the baseline, and its peak memory does not grow with the size of the file.
+real importer: streaming parse, cleaning, duplicate and version checks, batched writes of articles,
+their history and the report, a part per batch (passages are written later, when first searched).
+The baseline is a bare `bulk_create` of the same rows, parsed with `json.loads` and nothing else.
+Target: the import takes at most 3 times the baseline, and its peak memory does not grow with the
+size of the file.
 
     .venv/bin/python benchmarks/import_speed.py [--articles 10000]
 

@@ -55,6 +55,11 @@ def test_an_upload_is_previewed_record_by_record_and_nothing_is_imported_yet(adm
     assert "Story 2" in page and "A headline inside" in page
     assert "bundle.zip/inside/broken.json" in page and "invalid JSON" in page
     assert "Confirm: import 4 articles" in page
+    response = admin_client.get(reverse("admin:articles_article_import_report", args=[batch.pk]))
+    preview = json.loads(b"".join(response.streaming_content))
+    assert [item["title"] for item in preview["imported"]] == ["Story 0", "Story 1", "Story 2", "A headline inside"]
+    assert {item["article_id"] for item in preview["imported"]} == {None}
+    assert [item["file"] for item in preview["rejected"]] == ["bundle.zip/inside/broken.json"]
 
 
 def test_confirming_imports_in_the_background_and_the_report_matches_the_database(admin_client, admin_user):
@@ -64,7 +69,8 @@ def test_confirming_imports_in_the_background_and_the_report_matches_the_databas
     batch.refresh_from_db()
     assert (batch.status, batch.imported, batch.rejected, batch.records_done) == ("done", 4, 1, 5)
 
-    report = admin_client.get(reverse("admin:articles_article_import_report", args=[batch.pk])).json()
+    response = admin_client.get(reverse("admin:articles_article_import_report", args=[batch.pk]))
+    report = json.loads(b"".join(response.streaming_content))
     stored = {a.pk: a for a in Article.objects.filter(import_batch=batch)}
     assert {item["article_id"] for item in report["imported"]} == set(stored)
     for item in report["imported"]:
@@ -122,3 +128,45 @@ def test_only_admins_reach_the_import_page(client, editor, name):
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_the_table_shows_one_chunk_of_records_a_page_in_constant_queries(admin_client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    batch = start(admin_client)
+    url = reverse("admin:articles_article_import_batch", args=[batch.pk])
+    with django_assert_max_num_queries(12):
+        first = admin_client.get(url).content.decode()
+    assert "Records 1–2 of 5" in first and "Page 1 of 3" in first
+    assert "Story 0" in first and "Story 2" not in first
+    last = admin_client.get(url, {"page": 3}).content.decode()
+    assert "Records 5–5 of 5" in last and "bundle.zip/inside/broken.json" in last and "Story 0" not in last
+
+
+def test_after_the_import_the_table_links_each_record_to_its_article(admin_client):
+    batch = start(admin_client)
+    admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
+    article = Article.objects.get(title="Story 1")
+    assert "What became of each record" in page and "Preview:" not in page
+    assert f'imported as <a href="{article.get_absolute_url()}">#{article.pk}</a>' in page
+
+
+def test_an_import_that_stops_half_way_reports_exactly_what_it_stored(admin_client, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    batch = start(admin_client)
+    write, calls = services._write, []
+
+    def fail_the_second_chunk(articles, user):
+        calls.append(articles)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        write(articles, user)
+
+    monkeypatch.setattr(services, "_write", fail_the_second_chunk)
+    with pytest.raises(RuntimeError):
+        services.import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure) == ("failed", "The import stopped: disk full")
+    reported = [row["article_id"] for part in batch.report_parts.all() for row in part.rows]
+    assert reported == list(Article.objects.order_by("pk").values_list("pk", flat=True)) and len(reported) == 2
+    assert (batch.imported, batch.records_done) == (2, 2)

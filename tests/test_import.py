@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import services
 from articles.models import Article, ImportBatch
 from articles.services import collect_files, import_files, import_sources
 from tests.conftest import SEEDS_DIR
@@ -112,7 +113,8 @@ def test_an_import_is_recorded_as_a_batch_with_its_report(db, admin_user):
     batch.refresh_from_db()
     assert (batch.imported_by, batch.channel, batch.files) == (admin_user, "command", ["a.txt", "bad.json"])
     assert (batch.imported, batch.duplicates, batch.rejected) == (1, 0, 1)
-    assert batch.report["rejected"][0]["file"] == "bad.json" and batch.finished_at
+    assert batch.finished_at and [row["outcome"] for row in batch.report_parts.get().rows] == ["new", "rejected"]
+    assert report.rejected == [{"file": "bad.json", "record": None, "line": 1, "error": report.rejected[0]["error"]}]
     article = Article.objects.get()
     assert article.import_batch == batch
     created = article.history.get()
@@ -141,6 +143,26 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path, capsy
     assert not Article.objects.exists() and not ImportBatch.objects.exists()
     report = json.loads(report_file.read_text())
     assert report["rejected"][0] | {"error": ""} == {"file": "a.jsonl", "record": 2, "line": 2, "error": ""}
+
+
+def test_the_report_of_a_many_chunk_import_lists_every_record_in_order(db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    lines = [json.dumps({"title": f"T{n}", "text": f"Body number {n}.", "time": "soon" if n == 4 else ""}) for n in range(6)]
+    lines[1], lines[5] = "{oops", lines[0]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path / "feed.jsonl"), "--report", str(tmp_path / "report.json"))
+    report = json.loads((tmp_path / "report.json").read_text())
+    batch = ImportBatch.objects.get()
+    assert batch.report_parts.count() == 3
+    stored = list(Article.objects.order_by("origin_record").values_list("origin_record", "pk", "title"))
+    assert [(item["record"], item["article_id"], item["title"]) for item in report["imported"]] == stored
+    assert [item["record"] for item in report["imported"]] == [1, 3, 4, 5]
+    assert report["duplicates"] == [{"file": "feed.jsonl", "record": 6, "article_id": stored[0][1], "title": "T0"}]
+    assert [(item["record"], item["line"]) for item in report["rejected"]] == [(2, 2)]
+    assert [(item["record"], item["warning"][:16]) for item in report["warnings"]] == [(5, "unreadable date ")]
+    err = capsys.readouterr().err
+    assert err.index("rejected  feed.jsonl #2") < err.index("warning   feed.jsonl #5")  # in the order of the file
 
 
 def test_a_bad_line_in_the_middle_of_jsonl_is_reported_with_its_line_and_the_rest_imported(db, tmp_path):

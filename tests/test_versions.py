@@ -129,8 +129,8 @@ def test_a_dry_run_says_which_records_would_be_new_versions(first_version):
 
     record = json.dumps({"title": "T", "url": URL, "text": CORRECTED}).encode()
     report = import_sources(sources=[Source.from_bytes("v2.json", record)], user=None, dry_run=True)
-    assert report.preview[0]["outcome"] == "new"
-    assert report.preview[0]["detail"] == f"new version of #{first_version.pk}"
+    [row] = report.rows()
+    assert (row["outcome"], row["detail"]) == ("new", f"new version of #{first_version.pk}")
     assert Article.objects.count() == 1
 
 

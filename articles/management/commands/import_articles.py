@@ -1,8 +1,8 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.reports import DUPLICATE, NEW, REJECTED, report_json
 from articles.services import collect_files, import_sources
 from workbench.commands import user_named
 
@@ -28,22 +28,20 @@ class Command(BaseCommand):
 
         outcome = import_sources(sources=collect_files(paths), user=importer, dry_run=dry_run)
 
-        if verbosity > 1:
-            for item in outcome.imported:
-                self.stdout.write(f"{'new' if dry_run else 'imported'}  {_place(item)}: {item['title']}")
-            for item in outcome.duplicates:
-                self.stdout.write(f"duplicate {_place(item)}: of article {item['article_id']}")
-        for item in outcome.warnings:
-            self.stderr.write(f"warning   {_place(item)}: {item['warning']}")
-        for item in outcome.rejected:
-            self.stderr.write(self.style.ERROR(f"rejected  {_place(item)}: {item['error']}"))
+        for row in outcome.rows():
+            place = row["file"] + (f" #{row['record']}" if row["record"] else "")
+            if verbosity > 1 and row["outcome"] == NEW:
+                self.stdout.write(f"{'new' if dry_run else 'imported'}  {place}: {row['title']}")
+            elif verbosity > 1 and row["outcome"] == DUPLICATE:
+                self.stdout.write(f"duplicate {place}: of article {row['article_id']}")
+            for warning in row["warnings"]:
+                self.stderr.write(f"warning   {place}: {warning}")
+            if row["outcome"] == REJECTED:
+                self.stderr.write(self.style.ERROR(f"rejected  {place}: {row['detail']}"))
         if report:
-            report.write_text(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
-        nothing_new = "" if outcome.imported else " (nothing new)"
+            with report.open("w", encoding="utf-8") as out:
+                out.writelines(report_json(outcome.parts))
+        nothing_new = "" if outcome.counts[NEW] else " (nothing new)"
         self.stdout.write(outcome.summary(dry_run=dry_run) + nothing_new + (" [dry run: nothing written]" if dry_run else ""))
-        if outcome.rejected:
-            raise CommandError(f"{len(outcome.rejected)} record(s) rejected", returncode=1)
-
-
-def _place(item: dict) -> str:
-    return item["file"] + (f" #{item['record']}" if item.get("record") else "")
+        if outcome.counts[REJECTED]:
+            raise CommandError(f"{outcome.counts[REJECTED]} record(s) rejected", returncode=1)
