@@ -56,6 +56,8 @@ class ImportBatch(models.Model):
         verbose_name_plural = "import batches"
 
     def __str__(self) -> str:
+        if self.status != self.Status.DONE:
+            return f"Import #{self.pk} ({self.get_status_display().lower()})"
         return f"Import #{self.pk}: {self.imported} imported, {self.duplicates} duplicates, {self.rejected} rejected"
 
     @property

@@ -45,15 +45,22 @@ def import_sources(
     if batch:
         batch.report_parts.all().delete()  # an import replaces the rows of its preview
     report = ImportReport(batch=batch)
-    with audit_channel(IMPORT):
-        for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
-            _store(chunk, user=user, batch=batch, report=report, dry_run=dry_run)
-            if on_progress:
-                on_progress(report)
+    try:
+        with audit_channel(IMPORT):
+            for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
+                _store(chunk, user=user, batch=batch, report=report, dry_run=dry_run)
+                if on_progress:
+                    on_progress(report)
+    except Exception as exc:
+        if batch and not dry_run:  # what was written stays, with its report; the batch says it stopped
+            _tally(batch, report)
+            batch.status, batch.failure = ImportBatch.Status.FAILED, f"The import stopped: {exc}"
+            batch.save()
+        raise
     if batch:
         _tally(batch, report)
         if not dry_run:
-            batch.finished_at = timezone.now()
+            batch.status, batch.finished_at = ImportBatch.Status.DONE, timezone.now()
         batch.save()
     return report
 
@@ -272,10 +279,5 @@ def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
 def import_batch_run(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
     _set_status(batch, ImportBatch.Status.RUNNING, **dict.fromkeys(TALLIES, 0), started_at=timezone.now())
-    try:
-        import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, on_progress=_progress(batch))
-    except Exception as exc:
-        _set_status(batch, ImportBatch.Status.FAILED, failure=f"The import stopped: {exc}")
-        raise
-    _set_status(batch, ImportBatch.Status.DONE)
+    import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, on_progress=_progress(batch))
     return batch

@@ -121,6 +121,22 @@ def test_an_import_is_recorded_as_a_batch_with_its_report(db, admin_user):
     assert (created.history_type, created.history_user, created.history_channel) == ("+", admin_user, "import")
 
 
+def test_a_command_line_import_is_done_when_it_ends_and_failed_when_it_stops(db, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(STORY)
+    call_command("import_articles", str(tmp_path / "a.txt"))
+    assert ImportBatch.objects.get().status == "done"
+
+    def full(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "_write", full)
+    (tmp_path / "b.txt").write_text(STORY.replace("budget", "plan"))
+    with pytest.raises(OSError):
+        call_command("import_articles", str(tmp_path / "b.txt"))
+    stopped = ImportBatch.objects.latest("pk")
+    assert (stopped.status, stopped.failure, stopped.finished_at) == ("failed", "The import stopped: disk full", None)
+
+
 def test_an_imported_articles_first_history_record_is_the_article_as_imported(db, admin_user):
     record = {"title": "Budget vote", "url": "https://example.com/a", "publisher": "Gazette",
               "published": "2024-05-01T10:00:00Z", "text": "The council approved the budget."}  # fmt: skip

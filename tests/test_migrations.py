@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 BEFORE, AFTER = [("articles", "0002_article_url_lookup")], [("articles", "0003_import_report_parts")]
 
@@ -15,10 +16,10 @@ def migrator(transactional_db):
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_reports_and_previews_kept_on_batches_move_into_report_parts(migrator):
+def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_finished_imports_are_done(migrator):
     migrator.migrate(BEFORE)
     ImportBatch = migrator.loader.project_state(BEFORE).apps.get_model("articles", "ImportBatch")
-    done = ImportBatch.objects.create(channel="command", status="done", report={
+    done = ImportBatch.objects.create(channel="command", status="running", finished_at=timezone.now(), report={
         "imported": [{"file": "b.jsonl", "record": 2, "article_id": 7, "title": "Two"}],
         "duplicates": [{"file": "a.txt", "record": 1, "article_id": 3, "title": "One"}],
         "rejected": [{"file": "b.jsonl", "record": 1, "line": 1, "error": "invalid JSON"}],
@@ -31,11 +32,13 @@ def test_reports_and_previews_kept_on_batches_move_into_report_parts(migrator):
 
     migrator.loader.build_graph()
     migrator.migrate(AFTER)
-    Part = migrator.loader.project_state(AFTER).apps.get_model("articles", "ImportReportPart")
+    after = migrator.loader.project_state(AFTER).apps
+    Part = after.get_model("articles", "ImportReportPart")
     rows = Part.objects.get(batch_id=done.pk).rows
     assert [(row["file"], row["record"], row["outcome"], row["article_id"]) for row in rows] == [
         ("a.txt", 1, "duplicate", 3), ("b.jsonl", 1, "rejected", None), ("b.jsonl", 2, "new", 7)
     ]  # fmt: skip
     assert rows[1]["detail"] == "invalid JSON" and rows[2]["warnings"] == ["unreadable date"]
     [row] = Part.objects.get(batch_id=previewed.pk).rows
+    assert after.get_model("articles", "ImportBatch").objects.get(pk=done.pk).status == "done"
     assert (row["title"], row["length"], row["outcome"], row["warnings"]) == ("Three", 12, "new", [])

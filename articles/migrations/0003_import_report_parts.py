@@ -16,6 +16,12 @@ def move_reports_into_parts(apps, schema_editor):
         )
 
 
+def mark_finished_imports_done(apps, schema_editor):
+    """Command-line imports used to stay "running" after they had finished."""
+    ImportBatch = apps.get_model("articles", "ImportBatch")
+    ImportBatch.objects.filter(status="running", finished_at__isnull=False).update(status="done")
+
+
 def _rows(report: dict) -> list[dict]:
     rows = {}
     for kind, outcome in (("imported", "new"), ("duplicates", "duplicate"), ("rejected", "rejected")):
@@ -54,6 +60,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(move_reports_into_parts, migrations.RunPython.noop),
+        migrations.RunPython(mark_finished_imports_done, migrations.RunPython.noop),
         migrations.RemoveField(model_name="importbatch", name="preview"),
         migrations.RemoveField(model_name="importbatch", name="report"),
     ]
