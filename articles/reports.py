@@ -64,7 +64,8 @@ def report_json(parts: Callable[[], Iterable[list[dict]]]) -> Iterator[str]:
 
 
 def batch_parts(batch: ImportBatch) -> Iterator[list[dict]]:
-    return ImportReportPart.objects.filter(batch=batch).order_by("index").values_list("rows", flat=True).iterator()
+    parts = ImportReportPart.objects.filter(batch=batch).order_by("index").values_list("rows", flat=True)
+    return parts.iterator(chunk_size=2)  # a part holds a whole chunk of records
 
 
 class ImportReport:
@@ -76,14 +77,17 @@ class ImportReport:
         self._written = 0
         self._spool = None if batch else tempfile.TemporaryFile("w+", encoding="utf-8")
 
-    def add(self, rows: list[dict]) -> None:
-        for row in rows:
-            self.counts[row["outcome"]] += 1
+    def keep(self, rows: list[dict]) -> None:
+        """Store one chunk's rows: in the transaction that writes its articles, for a batch."""
         if self._spool:
             self._spool.write(json.dumps(rows, ensure_ascii=False) + "\n")
         else:
             ImportReportPart.objects.create(batch=self.batch, index=self._written, rows=rows)
         self._written += 1
+
+    def count(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.counts[row["outcome"]] += 1
 
     def parts(self) -> Iterator[list[dict]]:
         if not self._spool:
@@ -101,7 +105,7 @@ class ImportReport:
     def records_seen(self) -> int:
         return sum(self.counts.values())
 
-    # Whole lists, for small imports and tests; large ones read parts() or report_json().
+    # Whole lists, for small imports (the seeds, tests); large ones read parts() or report_json().
     @property
     def imported(self) -> list[dict]:
         return list(entries(self.rows(), "imported"))
@@ -117,9 +121,6 @@ class ImportReport:
     @property
     def warnings(self) -> list[dict]:
         return list(entries(self.rows(), "warnings"))
-
-    def as_dict(self) -> dict:
-        return {kind: list(entries(self.rows(), kind)) for kind in KINDS}
 
     def summary(self, dry_run: bool = False) -> str:
         verb = "would be imported" if dry_run else "imported"

@@ -42,19 +42,19 @@ def import_sources(
     sources = list(sources)
     if batch is None and not dry_run:
         batch = ImportBatch.objects.create(imported_by=user, channel=current_channel(), files=[s.name for s in sources])
-    if batch:
-        batch.report_parts.all().delete()  # an import replaces the rows of its preview
     report = ImportReport(batch=batch)
     try:
+        if batch:
+            batch.report_parts.all().delete()  # an import replaces the rows of its preview
         with audit_channel(IMPORT):
             for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
                 _store(chunk, user=user, batch=batch, report=report, dry_run=dry_run)
                 if on_progress:
                     on_progress(report)
-    except Exception as exc:
+    except BaseException as exc:  # Ctrl-C included
         if batch and not dry_run:  # what was written stays, with its report; the batch says it stopped
             _tally(batch, report)
-            batch.status, batch.failure = ImportBatch.Status.FAILED, f"The import stopped: {exc}"
+            batch.status, batch.failure = ImportBatch.Status.FAILED, f"The import stopped: {str(exc) or type(exc).__name__}"
             batch.save()
         raise
     if batch:
@@ -77,10 +77,11 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
     hashes = {id(draft): content_hash(draft.body) for draft in drafts}
     known = dict(Article.objects.filter(content_hash__in=hashes.values()).values_list("content_hash", "pk"))
     urls = {draft.url for draft in drafts if draft.url}
-    latest = {a.url: a for a in Article.objects.current().filter(url__in=urls).only("pk", "url", "version")}
+    latest = {a.url: a for a in Article.objects.current().filter(url__in=urls).order_by().only("pk", "url", "version")}
 
     rows: list[dict] = []
     new: list[tuple[dict, Article]] = []
+    repeats: list[tuple[dict, Article]] = []  # rows repeating a new article of this chunk, and that article
     seen: dict[str, Article] = {}
     for item in chunk:
         if isinstance(item, Rejected):
@@ -92,37 +93,40 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
             published=item.published_at.isoformat() if item.published_at else None, warnings=item.warnings,
         )  # fmt: skip
         rows.append(row)
-        if digest in known or digest in seen:
-            row["outcome"], row["article_id"] = DUPLICATE, known.get(digest) or seen[digest].pk
-            row["detail"] = _of(row["article_id"], "duplicate")
-            continue
-        article = _article(item, digest, user=user, batch=batch, previous=latest.get(item.url))
-        if item.url:
-            latest[item.url] = article  # a second changed copy in the same import is the version after
-        seen[digest] = article
-        new.append((row, article))
-        row["detail"] = _of(article.previous_version.pk, "new version") if article.previous_version else ""
+        if digest in known:
+            row["outcome"], row["article_id"] = DUPLICATE, known[digest]
+            row["detail"] = _of(known[digest], "duplicate")
+        elif digest in seen:
+            row["outcome"], row["detail"] = DUPLICATE, _of(None, "duplicate")
+            repeats.append((row, seen[digest]))
+        else:
+            article = _article(item, digest, user=user, batch=batch, previous=latest.get(item.url))
+            if item.url:
+                latest[item.url] = article  # a second changed copy in the same import is the version after
+            seen[digest] = article
+            new.append((row, article))
+            row["detail"] = _of(article.previous_version.pk, "new version") if article.previous_version else ""
 
     if dry_run:
-        report.add(rows)
+        report.keep(rows)
+        report.count(rows)
         return
     with transaction.atomic():
         try:
             with transaction.atomic():
                 _write([article for _, article in new], user)
         except IntegrityError:
-            # Another import stored some of the same texts meanwhile: go one by one.
-            for _, article in new:
-                article.pk, article._state.adding = None, True
-                _write_one(article, user)
-        for row, article in new:
+            _write_one_by_one([article for _, article in new], user)
+        for row, article in new + repeats:
             if article.pk:
                 row["article_id"] = article.pk
             else:
                 row["outcome"] = DUPLICATE
                 row["article_id"] = Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
+            if row["outcome"] == DUPLICATE:
                 row["detail"] = _of(row["article_id"], "duplicate")
-        report.add(rows)
+        report.keep(rows)
+    report.count(rows)  # once committed: the counts never include a chunk that was rolled back
 
 
 def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
@@ -165,12 +169,19 @@ def _generations(articles: list[Article]) -> list[list[Article]]:
     return generations
 
 
-def _write_one(article: Article, user) -> None:
-    try:
-        with transaction.atomic():
-            _write([article], user)
-    except IntegrityError:
-        article.pk = None  # the same text was stored by someone else meanwhile: a duplicate after all
+def _write_one_by_one(articles: list[Article], user) -> None:
+    """Another import stored some of the same texts meanwhile: write them one at a time, in the order
+    of the records, each new version after the current version of its URL as it now stands."""
+    for article in articles:
+        article.pk, article._state.adding = None, True
+        if article.url:
+            previous = Article.objects.current().filter(url=article.url).order_by().only("pk", "version").first()
+            article.previous_version, article.version = previous, previous.version + 1 if previous else 1
+        try:
+            with transaction.atomic():
+                _write([article], user)
+        except IntegrityError:
+            article.pk = None  # the same text was stored by someone else meanwhile: a duplicate after all
 
 
 def _carry_claims_forward(articles: list[Article]) -> None:

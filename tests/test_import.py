@@ -136,6 +136,15 @@ def test_a_command_line_import_is_done_when_it_ends_and_failed_when_it_stops(db,
     stopped = ImportBatch.objects.latest("pk")
     assert (stopped.status, stopped.failure, stopped.finished_at) == ("failed", "The import stopped: disk full", None)
 
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(services, "_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import_articles", str(tmp_path / "b.txt"))
+    stopped = ImportBatch.objects.latest("pk")
+    assert (stopped.status, stopped.failure) == ("failed", "The import stopped: KeyboardInterrupt")
+
 
 def test_an_imported_articles_first_history_record_is_the_article_as_imported(db, admin_user):
     record = {"title": "Budget vote", "url": "https://example.com/a", "publisher": "Gazette",
@@ -146,6 +155,7 @@ def test_an_imported_articles_first_history_record_is_the_article_as_imported(db
     tracked = [field.attname for field in Article.history.model.tracked_fields]
     assert {name: getattr(created, name) for name in tracked} == {name: getattr(article, name) for name in tracked}
     assert created.published_at.isoformat() == "2024-05-01T10:00:00+00:00" and created.version == 1
+    assert created.history_change_reason is None  # as for every other created record
     assert abs(created.history_date - article.imported_at).total_seconds() < 60
 
 

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from articles import services
 from articles.models import Article
 from articles.services import import_files
 from claims.anchoring import anchor_for_quote
@@ -59,6 +60,37 @@ def test_an_article_at_the_longest_url_allowed_gets_versions_too(db):
         record = {"title": "Evacuations continue", "url": url, "text": text}
         assert import_files(files=[(name, json.dumps(record).encode())], user=None).imported
     assert [a.version for a in Article.objects.filter(url=url).order_by("version")] == [1, 2]
+
+
+def test_versions_follow_the_right_article_when_a_concurrent_import_clashes_with_the_chunk(db, monkeypatch):
+    # Another import stores one of the texts while this one decides: the chunk is written again one
+    # article at a time, and each new version must point at its predecessor as rewritten.
+    other_url, clash = "https://news.example/other", "Officials denied every report again on Tuesday."
+    decide, concurrent = services._article, []
+
+    def meanwhile(*args, **kwargs):
+        if not concurrent:  # after this import looked for known texts, before it writes
+            concurrent.append(ArticleFactory(body=clash))
+        return decide(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_article", meanwhile)
+    records = [(URL, FIRST), (other_url, "Officials denied every report."), (URL, CORRECTED), (other_url, clash)]
+    lines = [json.dumps({"title": "T", "url": url, "text": text}) for url, text in records]
+    report = import_files(files=[("feed.jsonl", "\n".join(lines).encode())], user=None)
+
+    first, corrected = Article.objects.filter(url=URL).order_by("version")
+    assert (corrected.previous_version, corrected.version, corrected.body) == (first, 2, CORRECTED)
+    assert [item["record"] for item in report.imported] == [1, 2, 3]
+    assert report.duplicates == [{"file": "feed.jsonl", "record": 4, "article_id": concurrent[0].pk, "title": "T"}]
+
+
+def test_a_repeat_within_one_chunk_names_the_article_it_repeats(db):
+    lines = [json.dumps({"title": "T", "url": URL, "text": FIRST}), json.dumps({"title": "T again", "text": FIRST})]
+    report = import_files(files=[("twice.jsonl", "\n".join(lines).encode())], user=None)
+    article = Article.objects.get()
+    assert report.duplicates == [{"file": "twice.jsonl", "record": 2, "article_id": article.pk, "title": "T again"}]
+    [_, repeat] = report.rows()
+    assert repeat["detail"] == f"duplicate of #{article.pk}"
 
 
 def test_the_same_text_again_is_a_duplicate_not_a_version(first_version):
