@@ -140,6 +140,8 @@ def test_the_table_shows_one_chunk_of_records_a_page_in_constant_queries(admin_c
     assert "Story 0" in first and "Story 2" not in first
     last = admin_client.get(url, {"page": 3}).content.decode()
     assert "Records 5–5 of 5" in last and "bundle.zip/inside/broken.json" in last and "Story 0" not in last
+    services.import_batch_confirm(batch=batch, user=batch.imported_by)  # queued: the preview still shows
+    assert "Records 1–2 of 5" in admin_client.get(url).content.decode()
 
 
 def test_after_the_import_the_table_links_each_record_to_its_article(admin_client):

@@ -55,9 +55,9 @@ class ChannelHistoricalModel(models.Model):
 def record_creations(model: type[models.Model], pks: list[int], *, user) -> None:
     """Write the "created" history rows of rows just inserted, copying them inside the database.
 
-    This is what simple-history's bulk_create_with_history records, as one INSERT ... SELECT per
-    batch: building and compiling a historical object per row in Python cost as much as inserting
-    the articles themselves, which made large imports twice as slow.
+    The records simple-history's bulk_create_with_history writes (with the user given and one time
+    for the lot), as one INSERT ... SELECT per HISTORY_BATCH rows: building and compiling a historical
+    object per row in Python cost as much as inserting the articles themselves.
     """
     if not pks:
         return
@@ -66,7 +66,7 @@ def record_creations(model: type[models.Model], pks: list[int], *, user) -> None
     copied = [quote(field.column) for field in history.tracked_fields]
     stamped = {
         "history_date": timezone.now(),
-        "history_change_reason": "",
+        "history_change_reason": None,
         "history_type": "+",
         "history_user": user.pk if user else None,
         "history_channel": current_channel(),
