@@ -1,4 +1,4 @@
-"""Migrations that move data keep every bit of it."""
+"""Migrations that move data keep every bit of it, both ways."""
 
 import pytest
 from django.db import connection
@@ -6,6 +6,18 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE, AFTER = [("articles", "0002_article_url_lookup")], [("articles", "0003_import_report_parts")]
+
+REPORT = {
+    "imported": [{"file": "b.zip/in/x.jsonl", "record": 2, "article_id": 7, "title": "Two"}],
+    "duplicates": [{"file": "z.txt", "record": 1, "article_id": 3, "title": "One"}],
+    "rejected": [{"file": "b.zip/in/x.jsonl", "record": 1, "line": 1, "error": "invalid JSON"}],
+    "warnings": [{"file": "b.zip/in/x.jsonl", "record": 2, "warning": "unreadable date"}],
+}
+PREVIEW = [
+    {"file": "c.csv", "record": 1, "line": None, "title": "Three", "published": None, "length": 12, "outcome": "new",
+     "detail": ""},
+    {"file": "c.csv", "record": 2, "line": 3, "outcome": "rejected", "detail": "record has no text"},
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -16,29 +28,38 @@ def migrator(transactional_db):
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_finished_imports_are_done(migrator):
-    migrator.migrate(BEFORE)
-    ImportBatch = migrator.loader.project_state(BEFORE).apps.get_model("articles", "ImportBatch")
-    done = ImportBatch.objects.create(channel="command", status="running", finished_at=timezone.now(), report={
-        "imported": [{"file": "b.jsonl", "record": 2, "article_id": 7, "title": "Two"}],
-        "duplicates": [{"file": "a.txt", "record": 1, "article_id": 3, "title": "One"}],
-        "rejected": [{"file": "b.jsonl", "record": 1, "line": 1, "error": "invalid JSON"}],
-        "warnings": [{"file": "b.jsonl", "record": 2, "warning": "unreadable date"}],
-    })  # fmt: skip
-    previewed = ImportBatch.objects.create(channel="admin", status="previewed", preview=[
-        {"file": "c.csv", "record": 1, "line": None, "title": "Three", "published": None, "length": 12,
-         "outcome": "new", "detail": ""},
-    ])  # fmt: skip
+def migrate(executor, target):
+    executor.loader.build_graph()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
 
-    migrator.loader.build_graph()
-    migrator.migrate(AFTER)
-    after = migrator.loader.project_state(AFTER).apps
-    Part = after.get_model("articles", "ImportReportPart")
+
+def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_back(migrator):
+    before = migrate(migrator, BEFORE)
+    Batch = before.get_model("articles", "ImportBatch")
+    done = Batch.objects.create(channel="command", status="running", finished_at=timezone.now(), report=REPORT,
+                                files=["z.txt", "b.zip"], imported=1, duplicates=1, rejected=1)  # fmt: skip
+    previewed = Batch.objects.create(channel="admin", status="previewed", preview=PREVIEW, files=["c.csv"])
+
+    after = migrate(migrator, AFTER)
+    Part, Batch = after.get_model("articles", "ImportReportPart"), after.get_model("articles", "ImportBatch")
     rows = Part.objects.get(batch_id=done.pk).rows
     assert [(row["file"], row["record"], row["outcome"], row["article_id"]) for row in rows] == [
-        ("a.txt", 1, "duplicate", 3), ("b.jsonl", 1, "rejected", None), ("b.jsonl", 2, "new", 7)
+        ("z.txt", 1, "duplicate", 3), ("b.zip/in/x.jsonl", 1, "rejected", None), ("b.zip/in/x.jsonl", 2, "new", 7)
+    ]  # in the order of the files  # fmt: skip
+    assert [row["detail"] for row in rows] == ["duplicate of #3", "invalid JSON", ""]
+    assert rows[2]["warnings"] == ["unreadable date"]
+    assert Batch.objects.get(pk=done.pk).status == "done"
+    rows = Part.objects.get(batch_id=previewed.pk).rows
+    assert [(row["title"], row["length"], row["outcome"], row["warnings"]) for row in rows] == [
+        ("Three", 12, "new", []), ("", None, "rejected", [])
     ]  # fmt: skip
-    assert rows[1]["detail"] == "invalid JSON" and rows[2]["warnings"] == ["unreadable date"]
-    [row] = Part.objects.get(batch_id=previewed.pk).rows
-    assert after.get_model("articles", "ImportBatch").objects.get(pk=done.pk).status == "done"
-    assert (row["title"], row["length"], row["outcome"], row["warnings"]) == ("Three", 12, "new", [])
+    counted = Batch.objects.get(pk=previewed.pk)
+    assert (counted.imported, counted.duplicates, counted.rejected) == (1, 0, 1)  # "Confirm: import 1 article"
+
+    back = migrate(migrator, BEFORE).get_model("articles", "ImportBatch")
+    restored = back.objects.get(pk=done.pk).report
+    assert {kind: sorted(entries, key=str) for kind, entries in restored.items()} == {
+        kind: sorted(entries, key=str) for kind, entries in REPORT.items()
+    }
+    assert [row["outcome"] for row in back.objects.get(pk=previewed.pk).preview] == ["new", "rejected"]
