@@ -15,7 +15,7 @@ from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
 from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
 from articles.text import content_hash
-from workbench.audit import IMPORT, audit_channel, current_channel, record_creations
+from workbench.audit import IMPORT, audit_channel, bulk_create_with_history, current_channel
 
 CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
 
@@ -152,8 +152,7 @@ def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article
 def _write(articles: list[Article], user) -> None:
     # Versions must point at articles already written: write them in order of their version chains.
     for generation in _generations(articles):
-        Article.objects.bulk_create(generation)
-        record_creations(Article, [article.pk for article in generation], user=user)
+        bulk_create_with_history(generation, Article, user=user)
     _carry_claims_forward(articles)
 
 

@@ -52,13 +52,14 @@ class ChannelHistoricalModel(models.Model):
         abstract = True
 
 
-def record_creations(model: type[models.Model], pks: list[int], *, user) -> None:
-    """Write the "created" history rows of rows just inserted, copying them inside the database.
+def bulk_create_with_history(objs: list[models.Model], model: type[models.Model], *, user) -> None:
+    """bulk_create, then the "created" history of the new rows, copied from them inside the database.
 
-    The records simple-history's bulk_create_with_history writes (with the user given and one time
-    for the lot), as one INSERT ... SELECT per HISTORY_BATCH rows: building and compiling a historical
-    object per row in Python cost as much as inserting the articles themselves.
+    The records simple-history's own bulk_create_with_history writes (with the user given and one
+    time for the lot), as one INSERT ... SELECT per HISTORY_BATCH rows: building and compiling a
+    historical object per row in Python cost as much as inserting the rows themselves.
     """
+    pks = [obj.pk for obj in model._default_manager.bulk_create(objs)]
     if not pks:
         return
     history = model.history.model

@@ -42,6 +42,7 @@ def mark_finished_imports_done(apps, schema_editor):
     ImportBatch.objects.filter(status="running", finished_at__isnull=False).update(status="done")
 
 
+# The row and report shapes of articles.reports, copied: a migration must not change when the app does.
 KINDS = ("imported", "duplicates", "rejected", "warnings")
 PREVIEW_KEYS = ("file", "record", "line", "title", "published", "length", "outcome", "detail")
 

@@ -20,7 +20,7 @@ from claims.anchoring import AnchorError, check_anchor
 from claims.exports.records import SCHEMA_VERSION
 from claims.models import Claim, EvidenceLink
 from claims.services import tags_named
-from workbench.audit import IMPORT, audit_channel, record_creations
+from workbench.audit import IMPORT, audit_channel, bulk_create_with_history
 
 
 class ImportRefused(Exception):
@@ -91,8 +91,7 @@ def _articles(records: list, *, user, origin: str, outcome: ClaimsImported) -> d
         )
         articles[article.content_hash] = article
         new.append(article)
-    Article.objects.bulk_create(new)
-    record_creations(Article, [article.pk for article in new], user=user)
+    bulk_create_with_history(new, Article, user=user)
     outcome.articles_created = len(new)
     ensure_passages(list(articles.values()))
     return articles
