@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
 DEV    := DEBUG=1
 
-.PHONY: run test e2e browser check-deploy clean
+.PHONY: run test lint e2e browser check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -25,8 +25,12 @@ run: $(VENV)/.installed
 	$(DEV) $(PYTHON) manage.py db_worker & worker=$$!; \
 	$(DEV) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint
 	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 e2e: $(VENV)/.installed browser

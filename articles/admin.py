@@ -5,13 +5,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import admin_import
-
 from articles.models import Article, ImportBatch
 from workbench.admin import AppendOnlyHistoryAdmin
 
 PROVENANCE = (
-    "raw_as_text", "raw_encoding", "content_hash", "origin_file", "origin_record", "imported_by", "imported_at",
-)  # fmt: skip
+    "raw_as_text",
+    "raw_encoding",
+    "content_hash",
+    "origin_file",
+    "origin_record",
+    "imported_by",
+    "imported_at",
+)
 
 
 @admin.register(Article)
@@ -60,7 +65,17 @@ class ArticleAdmin(AppendOnlyHistoryAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "status", "imported_by", "channel", "started_at", "imported", "duplicates", "rejected", "page")
+    list_display = (
+        "__str__",
+        "status",
+        "imported_by",
+        "channel",
+        "started_at",
+        "imported",
+        "duplicates",
+        "rejected",
+        "page",
+    )
     list_filter = ("channel", "started_at")
     list_select_related = ("imported_by",)
     readonly_fields = [field.name for field in ImportBatch._meta.fields]

@@ -43,8 +43,12 @@ def import_start(request: HttpRequest, admin_site) -> HttpResponse:
         else:
             tasks.preview_import.enqueue(batch.pk)
             return redirect("admin:articles_article_import_batch", batch.pk)
-    context = {**admin_site.each_context(request), "form": form, "title": "Import articles",
-               "recent": ImportBatch.objects.select_related("imported_by")[:10]}  # fmt: skip
+    context = {
+        **admin_site.each_context(request),
+        "form": form,
+        "title": "Import articles",
+        "recent": ImportBatch.objects.select_related("imported_by")[:10],
+    }
     return render(request, "admin/articles/import_start.html", context)
 
 
@@ -82,14 +86,16 @@ def import_confirm(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
 
 def import_status(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
-    return JsonResponse({
-        "status": batch.status,
-        "label": batch.get_status_display(),
-        "done": batch.records_done,
-        "total": batch.records_total,
-        "percent": batch.percent_done,
-        "working": batch.status in _WORKING,
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "label": batch.get_status_display(),
+            "done": batch.records_done,
+            "total": batch.records_total,
+            "percent": batch.percent_done,
+            "working": batch.status in _WORKING,
+        }
+    )
 
 
 def import_report(request: HttpRequest, admin_site, pk: int) -> StreamingHttpResponse:
@@ -100,5 +106,8 @@ def import_report(request: HttpRequest, admin_site, pk: int) -> StreamingHttpRes
 
 
 _WORKING = {
-    ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWING, ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING,
-}  # fmt: skip
+    ImportBatch.Status.UPLOADED,
+    ImportBatch.Status.PREVIEWING,
+    ImportBatch.Status.QUEUED,
+    ImportBatch.Status.RUNNING,
+}

@@ -1,6 +1,6 @@
 """Publication dates as the sources write them ("Apr 28 2017, 5:06 pm ET", ISO 8601, RFC 2822)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
@@ -22,9 +22,9 @@ TIMEZONES = {
     "BST": ZoneInfo("Europe/London"),
     "CET": ZoneInfo("Europe/Paris"),
     "CEST": ZoneInfo("Europe/Paris"),
-    "GMT": timezone.utc,
-    "UTC": timezone.utc,
-    "Z": timezone.utc,
+    "GMT": UTC,
+    "UTC": UTC,
+    "Z": UTC,
 }
 
 
@@ -39,5 +39,5 @@ def parse_published(value: str) -> datetime:
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"unreadable date {value!r}") from exc
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed

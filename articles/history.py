@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from articles.models import Article
 
@@ -21,14 +22,16 @@ def metadata_edits(article_id: int) -> list[MetadataEdit]:
         Article.history.filter(id=article_id).select_related("history_user").order_by("history_date", "history_id")
     )
     edits = []
-    for before, after in zip(records, records[1:]):
+    for before, after in pairwise(records):
         changes = [
             (name, _shown(getattr(before, name)), _shown(getattr(after, name)))
             for name in METADATA
             if getattr(before, name) != getattr(after, name)
         ]
         if changes:
-            edits.append(MetadataEdit(after.history_date, after.history_user, after.get_history_channel_display(), changes))
+            edits.append(
+                MetadataEdit(after.history_date, after.history_user, after.get_history_channel_display(), changes)
+            )
     return edits
 
 

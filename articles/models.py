@@ -122,9 +122,7 @@ class Article(models.Model):
     # Provenance: what was received, from where, by whom, when.
     raw = models.BinaryField(help_text="The bytes exactly as received.")
     raw_encoding = models.CharField(max_length=40, default="utf-8")
-    content_hash = models.CharField(
-        max_length=64, unique=True, help_text="SHA-256 of the whitespace-normalised body."
-    )
+    content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the whitespace-normalised body.")
     origin_file = models.CharField(max_length=500)
     origin_record = models.PositiveIntegerField(default=1, help_text="1-based record number in the file.")
     imported_by = models.ForeignKey(

@@ -22,14 +22,30 @@ KINDS = ("imported", "duplicates", "rejected", "warnings")
 
 
 def record_row(
-    *, file: str, record: int | None, outcome: str, line: int | None = None, article_id: int | None = None,
-    title: str = "", published: str | None = None, length: int | None = None, detail: str = "",
+    *,
+    file: str,
+    record: int | None,
+    outcome: str,
+    line: int | None = None,
+    article_id: int | None = None,
+    title: str = "",
+    published: str | None = None,
+    length: int | None = None,
+    detail: str = "",
     warnings: Iterable[str] = (),
-) -> dict:  # fmt: skip
+) -> dict:
     return {
-        "file": file, "record": record, "line": line, "outcome": outcome, "article_id": article_id,
-        "title": title, "published": published, "length": length, "detail": detail, "warnings": list(warnings),
-    }  # fmt: skip
+        "file": file,
+        "record": record,
+        "line": line,
+        "outcome": outcome,
+        "article_id": article_id,
+        "title": title,
+        "published": published,
+        "length": length,
+        "detail": detail,
+        "warnings": list(warnings),
+    }
 
 
 def entries(rows: Iterable[dict], kind: str) -> Iterator[dict]:
@@ -50,7 +66,7 @@ def report_json(parts: Callable[[], Iterable[list[dict]]]) -> Iterator[str]:
     """The report as indented JSON, a part at a time: one pass over the parts for each kind."""
     yield "{"
     for number, kind in enumerate(KINDS):
-        yield f'{"," if number else ""}\n  {json.dumps(kind)}: ['
+        yield f"{',' if number else ''}\n  {json.dumps(kind)}: ["
         first = True
         for part in parts():
             lines = []
@@ -125,6 +141,5 @@ class ImportReport:
     def summary(self, dry_run: bool = False) -> str:
         verb = "would be imported" if dry_run else "imported"
         return (
-            f"{self.counts[NEW]} {verb}, {self.counts[DUPLICATE]} duplicates skipped, "
-            f"{self.counts[REJECTED]} rejected"
+            f"{self.counts[NEW]} {verb}, {self.counts[DUPLICATE]} duplicates skipped, {self.counts[REJECTED]} rejected"
         )

@@ -54,7 +54,10 @@ def import_sources(
     except BaseException as exc:  # Ctrl-C included
         if batch and not dry_run:  # what was written stays, with its report; the batch says it stopped
             _tally(batch, report)
-            batch.status, batch.failure = ImportBatch.Status.FAILED, f"The import stopped: {str(exc) or type(exc).__name__}"
+            batch.status, batch.failure = (
+                ImportBatch.Status.FAILED,
+                f"The import stopped: {str(exc) or type(exc).__name__}",
+            )
             batch.save()
         raise
     if batch:
@@ -85,13 +88,20 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
     seen: dict[str, Article] = {}
     for item in chunk:
         if isinstance(item, Rejected):
-            rows.append(record_row(file=item.file, record=item.record, line=item.line, outcome=REJECTED, detail=item.error))
+            rows.append(
+                record_row(file=item.file, record=item.record, line=item.line, outcome=REJECTED, detail=item.error)
+            )
             continue
         digest = hashes[id(item)]
         row = record_row(
-            file=item.origin_file, record=item.origin_record, outcome=NEW, title=item.title, length=len(item.body),
-            published=item.published_at.isoformat() if item.published_at else None, warnings=item.warnings,
-        )  # fmt: skip
+            file=item.origin_file,
+            record=item.origin_record,
+            outcome=NEW,
+            title=item.title,
+            length=len(item.body),
+            published=item.published_at.isoformat() if item.published_at else None,
+            warnings=item.warnings,
+        )
         rows.append(row)
         if digest in known:
             row["outcome"], row["article_id"] = DUPLICATE, known[digest]
@@ -122,7 +132,9 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
                 row["article_id"] = article.pk
             else:
                 row["outcome"] = DUPLICATE
-                row["article_id"] = Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
+                row["article_id"] = (
+                    Article.objects.filter(content_hash=article.content_hash).values_list("pk", flat=True).first()
+                )
             if row["outcome"] == DUPLICATE:
                 row["detail"] = _of(row["article_id"], "duplicate")
         report.keep(rows)
@@ -225,9 +237,11 @@ def import_batch_upload(*, files, user) -> ImportBatch:
         raise ValidationError("Choose at least one file.")
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            imported_by=user, channel=current_channel(), files=[upload.name for upload in files],
+            imported_by=user,
+            channel=current_channel(),
+            files=[upload.name for upload in files],
             status=ImportBatch.Status.UPLOADED,
-        )  # fmt: skip
+        )
         for upload in files:
             UploadedFile.objects.create(batch=batch, name=upload.name, size=upload.size, data=upload.read())
     return batch
@@ -260,7 +274,11 @@ TALLIES = ["records_done", "imported", "duplicates", "rejected"]
 
 def _tally(batch: ImportBatch, report: ImportReport) -> None:
     batch.records_done = report.records_seen
-    batch.imported, batch.duplicates, batch.rejected = report.counts[NEW], report.counts[DUPLICATE], report.counts[REJECTED]
+    batch.imported, batch.duplicates, batch.rejected = (
+        report.counts[NEW],
+        report.counts[DUPLICATE],
+        report.counts[REJECTED],
+    )
 
 
 def import_batch_preview(*, batch_id: int) -> ImportBatch:
@@ -269,9 +287,12 @@ def import_batch_preview(*, batch_id: int) -> ImportBatch:
     _set_status(batch, ImportBatch.Status.PREVIEWING, **dict.fromkeys(TALLIES, 0))
     try:
         report = import_sources(
-            sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, dry_run=True,
+            sources=_uploaded_sources(batch),
+            user=batch.imported_by,
+            batch=batch,
+            dry_run=True,
             on_progress=_progress(batch),
-        )  # fmt: skip
+        )
     except Exception as exc:
         _set_status(batch, ImportBatch.Status.FAILED, failure=f"The preview failed: {exc}")
         raise
@@ -281,7 +302,9 @@ def import_batch_preview(*, batch_id: int) -> ImportBatch:
 
 def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ValidationError(f"This import is {batch.get_status_display().lower()}; only a previewed one can be confirmed.")
+        raise ValidationError(
+            f"This import is {batch.get_status_display().lower()}; only a previewed one can be confirmed."
+        )
     _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user, records_done=0)
     return batch
 

@@ -20,9 +20,21 @@ TERMINAL_PUNCTUATION = (".", "!", ":", ";", ",")
 CLOSING_QUOTES = "”\"’')]"
 
 AD_NETWORKS = {
-    "adcash", "adsense", "adsterra", "bidvertiser", "clickadu", "exoclick", "hilltopads",
-    "infolinks", "mgid", "outbrain", "popads", "propellerads", "revcontent", "taboola",
-}  # fmt: skip
+    "adcash",
+    "adsense",
+    "adsterra",
+    "bidvertiser",
+    "clickadu",
+    "exoclick",
+    "hilltopads",
+    "infolinks",
+    "mgid",
+    "outbrain",
+    "popads",
+    "propellerads",
+    "revcontent",
+    "taboola",
+}
 SECTION_LABEL = re.compile(r"^[A-Z][\w&]*(?: [\w&]+){0,2} ?\([A-Z][\w& ]{1,30}\)$")
 IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 PHOTO_CREDIT = re.compile(r"\b(?:Photo|Photograph|Image|Picture)s?(?:\s*:|\s+(?:via|by|credit)\b)", re.I)
@@ -233,10 +245,48 @@ def blocks(body: str) -> list[tuple[str, list[tuple[int, str]]]]:
 # --- Passages ---------------------------------------------------------------------------------
 
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col",
-    "sgt", "capt", "mt", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "approx", "dept",
-    "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-}  # fmt: skip
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "sr",
+    "jr",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "mt",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "approx",
+    "dept",
+    "est",
+    "fig",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 INITIALS = re.compile(r"(?:\b[A-Za-z]\.)*\b[A-Za-z]$")  # U.S, J, e.g. "J. K. Rowling", "the U.S. Army"
 SENTENCE_END = re.compile(r"[.!?…]+[" + re.escape(CLOSING_QUOTES) + r"]*(?=\s+[“\"‘'(\[$£€]?[A-Z0-9])")
 

@@ -37,12 +37,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from articles.corpus import write_jsonl  # noqa: E402
 from articles.importers import Source  # noqa: E402
 from articles.models import Article, ImportBatch  # noqa: E402
 from articles.services import import_sources  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 BATCH = 500
 HISTORY_FIELDS = [f.attname for f in Article._meta.concrete_fields if f.name not in ("body", "raw")]
@@ -87,9 +87,16 @@ def every_row(path: Path) -> list:
         for number, line in enumerate(lines, 1):
             record = json.loads(line)
             articles.append(
-                Article(title=record["title"], url=record["url"], publisher=record["publisher"], body=record["text"],
-                        raw=line, content_hash=hashlib.sha256(record["text"].encode()).hexdigest(),
-                        origin_file=path.name, origin_record=number)  # fmt: skip
+                Article(
+                    title=record["title"],
+                    url=record["url"],
+                    publisher=record["publisher"],
+                    body=record["text"],
+                    raw=line,
+                    content_hash=hashlib.sha256(record["text"].encode()).hexdigest(),
+                    origin_file=path.name,
+                    origin_record=number,
+                )
             )
     return articles
 
@@ -102,7 +109,9 @@ def bare_insert_of_every_row(articles: list) -> None:
         with transaction.atomic():
             Article.objects.bulk_create(chunk)
             History.objects.bulk_create(
-                History(**{name: getattr(a, name) for name in HISTORY_FIELDS}, history_type="+", history_date=timezone.now())
+                History(
+                    **{name: getattr(a, name) for name in HISTORY_FIELDS}, history_type="+", history_date=timezone.now()
+                )
                 for a in chunk
             )
 
@@ -154,10 +163,14 @@ def main() -> None:
     print(f"bare bulk_create : {bare_seconds:7.2f} s  {count / bare_seconds:9,.0f} articles/s")
     print(f"full import      : {import_seconds:7.2f} s  {count / import_seconds:9,.0f} articles/s")
     print(f"ratio import/bare: {ratio:7.2f}  (target: at most 3.00) {'OK' if ratio <= 3 else 'OVER TARGET'}")
-    print(f"bare insert of every row the import writes (articles, history): {every_row_seconds:.2f} s; "
-          f"import/that: {import_seconds / every_row_seconds:.2f}")  # fmt: skip
-    print(f"peak memory      : {peak_small / 2**20:7.1f} MiB for {max(1, count // 5):,} articles, "
-          f"{peak_large / 2**20:.1f} MiB for {count:,} (growth x{peak_large / peak_small:.2f}; flat is about x1)")  # fmt: skip
+    print(
+        f"bare insert of every row the import writes (articles, history): {every_row_seconds:.2f} s; "
+        f"import/that: {import_seconds / every_row_seconds:.2f}"
+    )
+    print(
+        f"peak memory      : {peak_small / 2**20:7.1f} MiB for {max(1, count // 5):,} articles, "
+        f"{peak_large / 2**20:.1f} MiB for {count:,} (growth x{peak_large / peak_small:.2f}; flat is about x1)"
+    )
 
 
 if __name__ == "__main__":

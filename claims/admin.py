@@ -32,14 +32,38 @@ class ClaimAdmin(AppendOnlyHistoryAdmin):
     inlines = [EvidenceInline]
     actions = ["export_bundle", "export_csv", "export_json"]
     fields = (
-        "article", "quote", "prefix", "suffix", "start", "end", "wording", "tags",
-        "status", "verdict_rationale", "reviewed_by", "reviewed_at", "created_by", "created_at", "version",
-    )  # fmt: skip
+        "article",
+        "quote",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+        "wording",
+        "tags",
+        "status",
+        "verdict_rationale",
+        "reviewed_by",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+        "version",
+    )
     # The anchor must keep slicing the body, and verdicts follow the rules in claims.rules: neither is edited here.
     readonly_fields = (
-        "article", "quote", "prefix", "suffix", "start", "end",
-        "status", "verdict_rationale", "reviewed_by", "reviewed_at", "created_by", "created_at", "version",
-    )  # fmt: skip
+        "article",
+        "quote",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+        "status",
+        "verdict_rationale",
+        "reviewed_by",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+        "version",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False  # claims are tagged in the reader, where the anchor is taken from the text
@@ -66,9 +90,12 @@ def _export_selected(request, queryset, export_format: str) -> StreamingHttpResp
     picked = sorted(queryset.values_list("pk", flat=True))
     statuses = sorted(set(queryset.values_list("status", flat=True)))
     export = export_start(
-        export_format=export_format, user=request.user, channel=ADMIN, statuses=statuses,
+        export_format=export_format,
+        user=request.user,
+        channel=ADMIN,
+        statuses=statuses,
         filters={"id": [",".join(map(str, picked))]},
-    )  # fmt: skip
+    )
     response = StreamingHttpResponse(export_stream(export), content_type=media_type(export))
     response["Content-Disposition"] = content_disposition_header(True, filename(export))
     return response
@@ -122,7 +149,17 @@ class ClaimSetAdmin(AppendOnlyHistoryAdmin):
 class ExportAdmin(admin.ModelAdmin):
     """Every export, as recorded: read-only."""
 
-    list_display = ("id", "created_at", "created_by", "channel", "format", "claim_count", "claim_set_name", "status", "sha256")
+    list_display = (
+        "id",
+        "created_at",
+        "created_by",
+        "channel",
+        "format",
+        "claim_count",
+        "claim_set_name",
+        "status",
+        "sha256",
+    )
     list_filter = ("format", "channel", "status", "created_at")
     search_fields = ("created_by__username", "claim_set_name", "sha256")
     list_select_related = ("created_by",)

@@ -3,6 +3,7 @@ TextPositionSelector (start, end), and how the reader shows claims as highlights
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from articles.text import blocks
 from claims.models import PREFIX_SUFFIX_LENGTH
@@ -88,7 +89,7 @@ def _item(start: int, text: str, claims) -> Item:
     inside = [c for c in claims if c.start < end and c.end > start]
     cuts = sorted({start, end, *(max(c.start, start) for c in inside), *(min(c.end, end) for c in inside)})
     segments = []
-    for left, right in zip(cuts, cuts[1:]):
+    for left, right in pairwise(cuts):
         covering = [c for c in inside if c.start <= left and c.end >= right]
         segments.append(Segment(text[left - start : right - start], covering))
     return Item(start, segments)

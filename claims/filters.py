@@ -36,15 +36,19 @@ class ClaimFilter(django_filters.FilterSet):
         field_name="reviewed_by", queryset=get_user_model().objects.order_by("username"), empty_label="Anyone"
     )
     created = django_filters.DateFromToRangeFilter(
-        field_name="created_at", label="Tagged between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+        field_name="created_at",
+        label="Tagged between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     reviewed = django_filters.DateFromToRangeFilter(
-        field_name="reviewed_at", label="Reviewed between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+        field_name="reviewed_at",
+        label="Reviewed between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     has_contradicting = django_filters.BooleanFilter(
-        field_name="has_contradicting", label="Has a contradicting source", widget=forms.Select(
-            choices=[("", "Either"), ("true", "Yes"), ("false", "No")]
-        )
+        field_name="has_contradicting",
+        label="Has a contradicting source",
+        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
     )
     needs_review = django_filters.BooleanFilter(
         label="Needs review", widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])

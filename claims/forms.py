@@ -6,8 +6,8 @@ from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
 from claims.exports.services import list_filters_query
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
-from claims.selectors import claim_sets_for
 from claims.rules import VERDICT_LABELS
+from claims.selectors import claim_sets_for
 
 
 class TagClaimForm(forms.Form):
@@ -22,9 +22,11 @@ class TagClaimForm(forms.Form):
         help_text="Copy them exactly from the text; they must appear once.",
     )
     wording = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Claim, in your words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Claim, in your words",
         help_text="Leave empty to use the quote.",
-    )  # fmt: skip
+    )
     tags = forms.CharField(required=False, label="Tags", help_text="Comma-separated.")
 
     def __init__(self, *args, article, **kwargs):
@@ -54,9 +56,11 @@ class ClaimEditForm(forms.Form):
 class VerdictForm(forms.Form):
     status = forms.ChoiceField(widget=forms.RadioSelect, label="Verdict")
     rationale = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Rationale",
         help_text="Why: the sources and reasoning another reviewer should know.",
-    )  # fmt: skip
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, claim: Claim, **kwargs):
@@ -87,9 +91,11 @@ class ExternalLinkForm(forms.ModelForm):
 class PassageSearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search passages of other articles")
     source = forms.ModelChoiceField(
-        queryset=Article.objects.only("pk", "title").order_by("title"), required=False,
-        label="In article", empty_label="Any other article",
-    )  # fmt: skip
+        queryset=Article.objects.only("pk", "title").order_by("title"),
+        required=False,
+        label="In article",
+        empty_label="Any other article",
+    )
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,9 +131,11 @@ class ClaimSetForm(forms.ModelForm):
 class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=Export.Format.choices, initial=Export.Format.BUNDLE, widget=forms.RadioSelect)
     statuses = forms.MultipleChoiceField(
-        choices=Claim.Status.choices, widget=forms.CheckboxSelectMultiple, label="Claims that are",
+        choices=Claim.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Claims that are",
         error_messages={"required": "Choose at least one status."},
-    )  # fmt: skip
+    )
 
 
 class AddToSetForm(forms.Form):

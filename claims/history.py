@@ -122,8 +122,15 @@ def _claim_entry(first, record, previous, links: list[EvidenceLink]) -> Entry | 
     """The entry for one change of the claim: `first` and `record` are its first and last records."""
     if first.history_type == "+":
         kind, sentence = ("restored", "restored the deleted claim") if previous else ("tagged", "tagged the claim")
-        return _entry(first, kind, sentence, detail=f"“{record.quote}”", changes=_changes(None, record),
-                      version=record.version, last=record)  # fmt: skip
+        return _entry(
+            first,
+            kind,
+            sentence,
+            detail=f"“{record.quote}”",
+            changes=_changes(None, record),
+            version=record.version,
+            last=record,
+        )
     if first.history_type == "-":
         return _entry(first, "deleted", "deleted the claim", version=record.version)
 

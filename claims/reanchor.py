@@ -116,7 +116,7 @@ def _exact_spans(body: str, words: list[str], prefix: str, suffix: str) -> list[
 
 def _pick_by_context(body, text, spans, words, prefix, suffix, expected) -> Reanchored:
     """The occurrence whose surroundings match the old prefix and suffix best; nearest the old place on a tie."""
-    scored = sorted(((_context(text, span, prefix, suffix), -abs(span[0] - expected), span) for span in spans))
+    scored = sorted((_context(text, span, prefix, suffix), -abs(span[0] - expected), span) for span in spans)
     (runner_up, _, _), (best, _, span) = scored[-2], scored[-1]
     clarity = min(1.0, (best - runner_up) / CLEAR_MARGIN)
     return _found(body, span, words, AMBIGUOUS + (1 - AMBIGUOUS) * best * clarity, "exact-context")

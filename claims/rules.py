@@ -5,7 +5,6 @@ from django.conf import settings
 from claims import permissions
 from claims.models import Claim, EvidenceLink
 
-
 # How each verdict reads as a choice: moving a claim back to open is reopening it.
 VERDICT_LABELS = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}
 
@@ -15,9 +14,7 @@ def independent_support(links: list[EvidenceLink]) -> int:
     return len({link.source_key for link in links if link.stance == EvidenceLink.Stance.SUPPORTS})
 
 
-def verdict_blockers(
-    *, claim: Claim, links: list[EvidenceLink], user, status: str, rationale: str | None
-) -> list[str]:
+def verdict_blockers(*, claim: Claim, links: list[EvidenceLink], user, status: str, rationale: str | None) -> list[str]:
     """Why `user` may not set `status` now; empty when allowed. rationale=None: not written yet, don't judge it."""
     if not permissions.can_set_verdict(user):
         return ["Only reviewers and admins set verdicts."]

@@ -2,20 +2,31 @@
 
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
-from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims import permissions
+from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.rules import VERDICT_LABELS, claim_blockers, independent_support, reviewer_blockers
 
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
 CANDIDATE_ARTICLES = 50  # articles a word search reads passages of: bounds the passages written on the way
 
-__all__ = ["claim_sets_for", "deleted_claims", "evidence_by_stance", "independent_support", "passage_search", "tag_names", "tag_text", "verdict_options"]
+__all__ = [
+    "claim_sets_for",
+    "deleted_claims",
+    "evidence_by_stance",
+    "independent_support",
+    "passage_search",
+    "tag_names",
+    "tag_text",
+    "verdict_options",
+]
 
 
 def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
     """(stance, label, links) for every stance, in the order a reviewer reads them."""
-    return [(value, label, [link for link in links if link.stance == value]) for value, label in EvidenceLink.Stance.choices]
+    return [
+        (value, label, [link for link in links if link.stance == value]) for value, label in EvidenceLink.Stance.choices
+    ]
 
 
 def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[dict]:

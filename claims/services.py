@@ -173,8 +173,18 @@ def claim_rollback(*, claim: Claim, user, history_id: int) -> Claim:
         if target is None:
             raise ValidationError("That version does not belong to this claim.")
         reason = f"rolled back to version {target.version}"
-        for name in ("wording", "quote", "prefix", "suffix", "start", "end", "status", "verdict_rationale",
-                     "reviewed_by_id", "reviewed_at"):  # fmt: skip
+        for name in (
+            "wording",
+            "quote",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "status",
+            "verdict_rationale",
+            "reviewed_by_id",
+            "reviewed_at",
+        ):
             setattr(claim, name, getattr(target, name))
         claim._change_reason = reason
         _save(claim, user)
@@ -301,9 +311,13 @@ def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
     moved = []
     for claim in Claim.objects.filter(article=old).select_for_update():
         found = reanchor(
-            new.body, quote=claim.quote, prefix=claim.prefix, suffix=claim.suffix, start=claim.start,
+            new.body,
+            quote=claim.quote,
+            prefix=claim.prefix,
+            suffix=claim.suffix,
+            start=claim.start,
             old_body_length=len(old.body),
-        )  # fmt: skip
+        )
         if found.anchor is None:
             claim.needs_review = True
             claim.review_reason = f"Not found again in version {new.version} of the article."

@@ -29,7 +29,11 @@ def _sets_page(request: HttpRequest, form: ClaimSetForm, *, status: int = 200) -
 @require_POST
 def set_create(request: HttpRequest) -> HttpResponse:
     """A new set: picked by hand (from the sets page), or the claim list's current filters."""
-    selection = ClaimSet.Selection.FILTER if request.POST.get("selection") == ClaimSet.Selection.FILTER else ClaimSet.Selection.PICKED
+    selection = (
+        ClaimSet.Selection.FILTER
+        if request.POST.get("selection") == ClaimSet.Selection.FILTER
+        else ClaimSet.Selection.PICKED
+    )
     form = ClaimSetForm(request.POST, instance=ClaimSet(selection=selection, owner=request.user))
     if not form.is_valid():
         return _sets_page(request, form, status=400)
@@ -48,7 +52,9 @@ def _get_set(request: HttpRequest, pk: int) -> ClaimSet:
 def _detail(request: HttpRequest, claim_set: ClaimSet, *, form=None, status: int = 200) -> HttpResponse:
     everything = list(Claim.Status.values)
     try:
-        claims = selected_claims(claim_set=claim_set, filters={}, statuses=everything).for_list().order_by("-created_at")
+        claims = (
+            selected_claims(claim_set=claim_set, filters={}, statuses=everything).for_list().order_by("-created_at")
+        )
         problem = ""
     except ValidationError as error:
         claims, problem = Claim.objects.none(), " ".join(error.messages)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article, Passage
 from articles.views import render_reader
 from claims import history, permissions, selectors, services
+from claims.exports.services import list_filters_query
 from claims.filters import ClaimFilter
 from claims.forms import (
     ClaimEditForm,
@@ -18,7 +19,6 @@ from claims.forms import (
     TagClaimForm,
     VerdictForm,
 )
-from claims.exports.services import list_filters_query
 from claims.models import Claim, ClaimSet, EvidenceLink
 
 
@@ -93,7 +93,9 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
             claim=claim, text=search.cleaned_data.get("q", ""), article=search.cleaned_data.get("source")
         ),
         "edit_form": forms.get("edit_form")
-        or ClaimEditForm(initial={"wording": claim.wording, "tags": selectors.tag_text(claim), "version": claim.version}),
+        or ClaimEditForm(
+            initial={"wording": claim.wording, "tags": selectors.tag_text(claim), "version": claim.version}
+        ),
         "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}, claim=claim),
         "external_form": forms.get("external_form") or ExternalLinkForm(),
         "conflict": forms.get("conflict"),
@@ -228,7 +230,12 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except services.StaleClaim as stale:
-        return _conflict(request, stale, yours=form.cleaned_data, verdict_form=_rebased(VerdictForm, form, stale, claim=stale.current))
+        return _conflict(
+            request,
+            stale,
+            yours=form.cleaned_data,
+            verdict_form=_rebased(VerdictForm, form, stale, claim=stale.current),
+        )
     except services.VerdictRefused as refused:
         for reason in refused.reasons:
             form.add_error(None, reason)
@@ -275,7 +282,9 @@ def claim_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     version = request.POST.get("version", "")
     try:
-        services.claim_mark_reviewed(claim=claim, user=request.user, expected_version=int(version) if version.isdigit() else 0)
+        services.claim_mark_reviewed(
+            claim=claim, user=request.user, expected_version=int(version) if version.isdigit() else 0
+        )
     except services.StaleClaim as stale:
         messages.error(request, str(stale))
     else:

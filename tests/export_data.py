@@ -1,6 +1,6 @@
 """Claims of every status with evidence of every stance: what every export format is tested on."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from claims.models import Claim, EvidenceLink, Tag
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
@@ -19,7 +19,7 @@ def claims_of_every_kind() -> dict[str, Claim]:
         title="Waiting times “fell”, ministry says",
         url="https://news.example/health/waiting-times",
         publisher="Example News",
-        published_at=datetime(2025, 3, 4, 8, 30, tzinfo=timezone.utc),
+        published_at=datetime(2025, 3, 4, 8, 30, tzinfo=UTC),
         body=BODY,
     )
     health, budget = Tag.objects.create(name="health"), Tag.objects.create(name="budget")
@@ -35,7 +35,7 @@ def claims_of_every_kind() -> dict[str, Claim]:
         status=Claim.Status.VERIFIED,
         verdict_rationale="Two independent reports confirm the 12% figure.",
         reviewed_by=reviewer,
-        reviewed_at=datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc),
+        reviewed_at=datetime(2025, 3, 6, 12, 0, tzinfo=UTC),
     )
     verified.tags.set([health, budget])
     PassageEvidenceFactory(claim=verified, stance=EvidenceLink.Stance.SUPPORTS, added_by=editor)
@@ -59,7 +59,7 @@ def claims_of_every_kind() -> dict[str, Claim]:
         status=Claim.Status.DISPUTED,
         verdict_rationale="The report's annex includes emergency care.",
         reviewed_by=reviewer,
-        reviewed_at=datetime(2025, 3, 7, 9, 15, tzinfo=timezone.utc),
+        reviewed_at=datetime(2025, 3, 7, 9, 15, tzinfo=UTC),
     )
     disputed.tags.set([health])
     EvidenceLink.objects.create(

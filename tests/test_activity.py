@@ -179,8 +179,11 @@ def test_a_role_change_in_the_admin_shows_as_a_user_change_by_the_admin(client, 
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     joined = timezone.localtime(editor.date_joined)
-    data |= {"groups": [Group.objects.get(name="reviewer").pk], "date_joined_0": joined.strftime("%Y-%m-%d"),
-             "date_joined_1": joined.strftime("%H:%M:%S.%f")}  # fmt: skip
+    data |= {
+        "groups": [Group.objects.get(name="reviewer").pk],
+        "date_joined_0": joined.strftime("%Y-%m-%d"),
+        "date_joined_1": joined.strftime("%H:%M:%S.%f"),
+    }
     for name in ("last_login", "password", "user_permissions", "date_joined"):
         data.pop(name, None)
     assert client.post(url, data).status_code == 302
@@ -237,9 +240,13 @@ def test_filtering_by_user_shows_only_what_they_did(viewer_client, story, review
 
 @pytest.mark.parametrize(
     "action, verbs",
-    [("created", {"tagged", "linked", "added", "created"}), ("changed", {"changed"}),
-     ("deleted", set()), ("imported", {"imported"})],
-)  # fmt: skip
+    [
+        ("created", {"tagged", "linked", "added", "created"}),
+        ("changed", {"changed"}),
+        ("deleted", set()),
+        ("imported", {"imported"}),
+    ],
+)
 def test_filtering_by_action_shows_only_that_action(viewer_client, story, action, verbs):
     rows = feed(viewer_client, action=action)
     assert {row.split()[1] for row in rows} == verbs
@@ -277,7 +284,7 @@ def test_filtering_by_date_keeps_whole_days(viewer_client, editor, monkeypatch):
 
 
 def test_filters_combine_and_stay_in_the_page_links(viewer_client, editor, reviewer):
-    for n in range(55):
+    for _ in range(55):
         ArticleFactory()
     for n in range(3):
         tag(editor, wording=f"Claim {n}")

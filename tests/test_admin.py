@@ -13,9 +13,7 @@ def admin_client_(client, admin_user):
     return client
 
 
-@pytest.mark.parametrize(
-    "name", ["articles_article", "claims_claim", "claims_evidencelink", "claims_tag"]
-)
+@pytest.mark.parametrize("name", ["articles_article", "claims_claim", "claims_evidencelink", "claims_tag"])
 def test_the_admin_lists_load_with_search(admin_client_, seeded, name):
     claim = ClaimFactory(article=seeded["000"])
     PassageEvidenceFactory(claim=claim)
@@ -26,8 +24,17 @@ def test_the_admin_lists_load_with_search(admin_client_, seeded, name):
 def test_an_admin_edit_of_the_wording_bumps_the_version_and_keeps_the_anchor(admin_client_, db):
     claim = ClaimFactory()
     url = reverse("admin:claims_claim_change", args=[claim.pk])
-    response = admin_client_.post(url, {"wording": "Admin wording", "tags": [], "evidence-TOTAL_FORMS": 0,
-                                        "evidence-INITIAL_FORMS": 0, "start": 3, "quote": "forged"})  # fmt: skip
+    response = admin_client_.post(
+        url,
+        {
+            "wording": "Admin wording",
+            "tags": [],
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+            "start": 3,
+            "quote": "forged",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     saved = Claim.objects.get(pk=claim.pk)
     assert (saved.wording, saved.version, saved.start, saved.quote) == ("Admin wording", 2, claim.start, claim.quote)

@@ -14,7 +14,11 @@ from articles.models import Article, ImportBatch, UploadedFile
 
 
 def story(n: int) -> dict:
-    return {"title": f"Story {n}", "url": f"https://wire.example/{n}", "text": f"Story number {n} happened. It was big."}
+    return {
+        "title": f"Story {n}",
+        "url": f"https://wire.example/{n}",
+        "text": f"Story number {n} happened. It was big.",
+    }
 
 
 def upload_set() -> list[SimpleUploadedFile]:
@@ -75,7 +79,11 @@ def test_confirming_imports_in_the_background_and_the_report_matches_the_databas
     assert {item["article_id"] for item in report["imported"]} == set(stored)
     for item in report["imported"]:
         article = stored[item["article_id"]]
-        assert (article.origin_file, article.origin_record, article.title) == (item["file"], item["record"], item["title"])
+        assert (article.origin_file, article.origin_record, article.title) == (
+            item["file"],
+            item["record"],
+            item["title"],
+        )
         assert article.imported_by == admin_user
     assert report["rejected"][0]["file"] == "bundle.zip/inside/broken.json"
     page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
@@ -130,7 +138,9 @@ def test_only_admins_reach_the_import_page(client, editor, name):
     assert client.get(url).status_code == 302
 
 
-def test_the_table_shows_one_chunk_of_records_a_page_in_constant_queries(admin_client, monkeypatch, django_assert_max_num_queries):
+def test_the_table_shows_one_chunk_of_records_a_page_in_constant_queries(
+    admin_client, monkeypatch, django_assert_max_num_queries
+):
     monkeypatch.setattr(services, "CHUNK", 2)
     batch = start(admin_client)
     url = reverse("admin:articles_article_import_batch", args=[batch.pk])

@@ -18,7 +18,13 @@ def test_tagging_by_selection_answers_the_script_with_json(editor_client, seeded
     start = article.body.index(QUOTE)
     response = editor_client.post(
         reverse("claims:create"),
-        {"article": article.pk, "start": start, "end": start + len(QUOTE), "wording": "", "tags": "Arrests, arrests, police"},
+        {
+            "article": article.pk,
+            "start": start,
+            "end": start + len(QUOTE),
+            "wording": "",
+            "tags": "Arrests, arrests, police",
+        },
         headers={"X-Requested-With": "fetch"},
     )
     assert response.status_code == 201
@@ -30,7 +36,9 @@ def test_tagging_by_selection_answers_the_script_with_json(editor_client, seeded
 def test_tags_are_reused_ignoring_case(editor_client, seeded):
     article = seeded["000"]
     for start, tags in ((0, "Funding"), (40, "funding")):
-        editor_client.post(reverse("claims:create"), {"article": article.pk, "start": start, "end": start + 10, "tags": tags})
+        editor_client.post(
+            reverse("claims:create"), {"article": article.pk, "start": start, "end": start + 10, "tags": tags}
+        )
     assert [list(c.tags.values_list("name", flat=True)) for c in Claim.objects.all()] == [["Funding"], ["Funding"]]
 
 
@@ -183,7 +191,10 @@ def test_an_editor_reads_another_articles_passages_to_pick_one(editor_client, ed
         other.passages.create(index=index, start=start, end=end, text=text)
     response = editor_client.get(claim.get_absolute_url(), {"source": other.pk})
     content = response.content.decode()
-    assert "<blockquote>First fact here.</blockquote>" in content and "<blockquote>Second fact there.</blockquote>" in content
+    assert (
+        "<blockquote>First fact here.</blockquote>" in content
+        and "<blockquote>Second fact there.</blockquote>" in content
+    )
     own = editor_client.get(claim.get_absolute_url(), {"source": claim.article_id}).context["search"]
     assert "source" in own.errors  # the claim's own article is not offered
 

@@ -12,14 +12,18 @@ pytestmark = pytest.mark.django_db
 
 
 def exported_ids(client, claim_set, statuses=("verified", "disputed", "open")) -> list[int]:
-    response = client.post(f"{reverse('claims:export')}?set={claim_set.pk}", {"format": "json", "statuses": list(statuses)})
+    response = client.post(
+        f"{reverse('claims:export')}?set={claim_set.pk}", {"format": "json", "statuses": list(statuses)}
+    )
     assert response.status_code == 200
     return sorted(c["id"] for c in json.loads(b"".join(response.streaming_content))["claims"])
 
 
 def test_a_set_of_picked_claims_is_made_filled_from_the_list_and_the_claim_page(client, viewer, every_kind_of_claim):
     client.force_login(viewer)
-    response = client.post(reverse("claims:set-create"), {"selection": "picked", "name": "For  partners", "description": "Q1"})
+    response = client.post(
+        reverse("claims:set-create"), {"selection": "picked", "name": "For  partners", "description": "Q1"}
+    )
     claim_set = ClaimSet.objects.get()
     assert response.url == claim_set.get_absolute_url()
     assert (claim_set.name, claim_set.owner, claim_set.selection) == ("For partners", viewer, "picked")
@@ -27,10 +31,17 @@ def test_a_set_of_picked_claims_is_made_filled_from_the_list_and_the_claim_page(
     verified, disputed = every_kind_of_claim["verified"], every_kind_of_claim["disputed"]
     response = client.post(
         reverse("claims:set-add"),
-        {"claim_set": claim_set.pk, "claims": [verified.pk, disputed.pk], "next": reverse("claims:list") + "?tag=health"},
+        {
+            "claim_set": claim_set.pk,
+            "claims": [verified.pk, disputed.pk],
+            "next": reverse("claims:list") + "?tag=health",
+        },
     )
     assert response.url == reverse("claims:list") + "?tag=health"
-    client.post(reverse("claims:set-add"), {"claim_set": claim_set.pk, "claims": [verified.pk], "next": verified.get_absolute_url()})
+    client.post(
+        reverse("claims:set-add"),
+        {"claim_set": claim_set.pk, "claims": [verified.pk], "next": verified.get_absolute_url()},
+    )
     assert sorted(claim_set.claims.values_list("pk", flat=True)) == sorted([verified.pk, disputed.pk])
 
     assert exported_ids(client, claim_set) == sorted([verified.pk, disputed.pk])
@@ -47,7 +58,9 @@ def test_a_saved_filter_is_found_again_at_each_export(client, viewer, every_kind
     client.post(reverse("claims:set-create"), {"selection": "filter", "name": "Health", "query": "tag=health&page=3"})
     claim_set = ClaimSet.objects.get()
     assert claim_set.query == "tag=health"
-    assert exported_ids(client, claim_set) == sorted([every_kind_of_claim["verified"].pk, every_kind_of_claim["disputed"].pk])
+    assert exported_ids(client, claim_set) == sorted(
+        [every_kind_of_claim["verified"].pk, every_kind_of_claim["disputed"].pk]
+    )
 
     later = ClaimFactory(status=Claim.Status.DISPUTED)
     later.tags.add(every_kind_of_claim["verified"].tags.get(name="health"))
@@ -62,7 +75,9 @@ def test_saving_the_claim_list_filters_keeps_them_and_the_status(client, viewer,
 
 def test_a_bad_saved_filter_or_a_taken_name_is_shown_on_the_form(client, viewer, db):
     client.force_login(viewer)
-    response = client.post(reverse("claims:set-create"), {"selection": "filter", "name": "Dates", "query": "created_after=someday"})
+    response = client.post(
+        reverse("claims:set-create"), {"selection": "filter", "name": "Dates", "query": "created_after=someday"}
+    )
     assert response.status_code == 400 and "These filters are not valid" in response.content.decode()
     ClaimSet.objects.create(name="Health", owner=UserFactory())
     response = client.post(reverse("claims:set-create"), {"selection": "picked", "name": "health"})

@@ -68,8 +68,13 @@ def test_a_verdict_waits_for_an_edit_holding_the_row_and_then_sees_it(contested_
 
     def slow_edit():
         with transaction.atomic():
-            claim_update(claim=contested_claim, user=contested_claim.created_by, expected_version=seen,
-                         wording="Edited while the reviewer was reading", tags="")  # fmt: skip
+            claim_update(
+                claim=contested_claim,
+                user=contested_claim.created_by,
+                expected_version=seen,
+                wording="Edited while the reviewer was reading",
+                tags="",
+            )
             locked.set()
             release.wait(timeout=10)
 

@@ -37,7 +37,11 @@ def with_one_byte_changed(content: bytes, name: str) -> bytes:
 def test_every_file_of_an_exported_bundle_passes_its_validator(exported):
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(exported)).read(MANIFEST))
     assert manifest["claim_count"] == 2  # tagged health: the verified claim and the disputed one
-    assert manifest["selection"]["statuses"] == ["open", "verified", "disputed"]  # in the order the workbench lists them
+    assert manifest["selection"]["statuses"] == [
+        "open",
+        "verified",
+        "disputed",
+    ]  # in the order the workbench lists them
     assert {entry["name"] for entry in manifest["files"]} == set(BUNDLE_CHECKS)
     assert bundle_problems(exported) == {MANIFEST: [], **{name: [] for name in BUNDLE_CHECKS}}
 

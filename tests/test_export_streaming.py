@@ -14,13 +14,24 @@ pytestmark = pytest.mark.django_db
 def make_claims(n: int, status: str, *, article, user) -> None:
     claims = Claim.objects.bulk_create(
         [
-            Claim(article=article, quote="This is", start=0, end=7, wording=f"Claim {i} " + "words " * 20, status=status, created_by=user)
+            Claim(
+                article=article,
+                quote="This is",
+                start=0,
+                end=7,
+                wording=f"Claim {i} " + "words " * 20,
+                status=status,
+                created_by=user,
+            )
             for i in range(n)
         ],
         batch_size=2000,
     )
     EvidenceLink.objects.bulk_create(
-        [EvidenceLink(claim=claim, stance="supports", url=f"https://source.example/{claim.pk}", added_by=user) for claim in claims],
+        [
+            EvidenceLink(claim=claim, stance="supports", url=f"https://source.example/{claim.pk}", added_by=user)
+            for claim in claims
+        ],
         batch_size=2000,
     )
 

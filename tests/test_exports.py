@@ -56,7 +56,10 @@ def test_other_statuses_when_chosen(client, viewer, every_kind_of_claim):
 
 
 def test_an_anonymous_visitor_cannot_export(client, every_kind_of_claim):
-    for response in (client.get(reverse("claims:export")), client.post(reverse("claims:export"), {"format": "csv", "statuses": ["verified"]})):
+    for response in (
+        client.get(reverse("claims:export")),
+        client.post(reverse("claims:export"), {"format": "csv", "statuses": ["verified"]}),
+    ):
         assert response.status_code == 302 and "/login/" in response.url
     assert not Export.objects.exists()
 
@@ -67,12 +70,16 @@ def test_bad_choices_are_shown_and_nothing_is_recorded(client, viewer, every_kin
     assert response.status_code == 400
     assert "Choose at least one status." in response.content.decode()
     assert "Select a valid choice" in response.content.decode()
-    response = client.post(reverse("claims:export") + "?created_after=yesterday", {"format": "csv", "statuses": ["verified"]})
+    response = client.post(
+        reverse("claims:export") + "?created_after=yesterday", {"format": "csv", "statuses": ["verified"]}
+    )
     assert response.status_code == 400 and "These filters are not valid" in response.content.decode()
     assert not Export.objects.exists()
 
 
-def test_a_large_export_runs_in_the_background_and_is_downloaded_when_done(client, viewer, settings, every_kind_of_claim):
+def test_a_large_export_runs_in_the_background_and_is_downloaded_when_done(
+    client, viewer, settings, every_kind_of_claim
+):
     settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = 1
     client.force_login(viewer)
     response = client.post(reverse("claims:export"), {"format": "csv", "statuses": ["verified", "disputed", "open"]})
@@ -103,7 +110,11 @@ def test_only_its_owner_and_admins_open_an_export(client, viewer, admin_user, ev
 
 def test_the_bundle_holds_every_format_and_a_manifest_that_checks_them(client, viewer, every_kind_of_claim):
     client.force_login(viewer)
-    content = download(client.post(reverse("claims:export") + "?tag=health", {"format": "bundle", "statuses": ["verified", "disputed"]}))
+    content = download(
+        client.post(
+            reverse("claims:export") + "?tag=health", {"format": "bundle", "statuses": ["verified", "disputed"]}
+        )
+    )
     archive = zipfile.ZipFile(io.BytesIO(content))
     manifest = json.loads(archive.read(MANIFEST))
     names = {"claims.csv", "claims.json", "claims.jsonl", "claimreview.jsonld", "annotations.jsonld"}
@@ -113,7 +124,11 @@ def test_the_bundle_holds_every_format_and_a_manifest_that_checks_them(client, v
         assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
     assert manifest["exported_by"] == viewer.username
     assert manifest["claim_count"] == 2
-    assert manifest["selection"] == {"claim_set": None, "filters": {"tag": ["health"]}, "statuses": ["verified", "disputed"]}
+    assert manifest["selection"] == {
+        "claim_set": None,
+        "filters": {"tag": ["health"]},
+        "statuses": ["verified", "disputed"],
+    }
     assert manifest["software"]["name"] == "workbench" and manifest["software"]["version"]
     assert verify(io.BytesIO(content)) == []
 
@@ -152,11 +167,29 @@ def test_export_claims_command(tmp_path, capsysbinary, every_kind_of_claim, edit
     claim_set = ClaimSet.objects.create(name="For partners", owner=editor, selection=ClaimSet.Selection.PICKED)
     claim_set.claims.add(every_kind_of_claim["verified"], every_kind_of_claim["open"])
     target = tmp_path / "set.csv"
-    call_command("export_claims", "--set", "for partners", "--status", "verified", "open", "--format", "csv", "-o", str(target), "--user", editor.username)
+    call_command(
+        "export_claims",
+        "--set",
+        "for partners",
+        "--status",
+        "verified",
+        "open",
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+        "--user",
+        editor.username,
+    )
     rows = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 3
     export = Export.objects.get()
-    assert (export.channel, export.claim_set, export.created_by, export.claim_count) == ("command", claim_set, editor, 2)
+    assert (export.channel, export.claim_set, export.created_by, export.claim_count) == (
+        "command",
+        claim_set,
+        editor,
+        2,
+    )
     assert export.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
 
     capsysbinary.readouterr()

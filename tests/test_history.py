@@ -76,7 +76,9 @@ def test_a_verdict_records_status_rationale_and_reviewer(editor, reviewer):
     claim = ClaimFactory(created_by=editor)
     link(claim, editor, "One")
     link(claim, editor, "Two")
-    claim_set_verdict(claim=claim, user=reviewer, status="verified", rationale="Two outlets.", expected_version=fresh(claim).version)
+    claim_set_verdict(
+        claim=claim, user=reviewer, status="verified", rationale="Two outlets.", expected_version=fresh(claim).version
+    )
     record = fresh(claim).history.latest()
     assert record.history_user == reviewer
     assert changes(record)["status"] == ("open", "verified")
@@ -105,8 +107,14 @@ def test_deleting_a_claim_records_it_and_its_links(editor):
 def test_an_article_metadata_edit_in_the_admin_is_recorded_with_the_channel(client, admin_user, seeded):
     article = seeded["003"]
     client.force_login(admin_user)
-    data = {"title": article.title, "title_inferred": "", "url": "https://www.gaystarnews.com/x",
-            "publisher": "Gay Star News", "published_at_0": "", "published_at_1": ""}  # fmt: skip
+    data = {
+        "title": article.title,
+        "title_inferred": "",
+        "url": "https://www.gaystarnews.com/x",
+        "publisher": "Gay Star News",
+        "published_at_0": "",
+        "published_at_1": "",
+    }
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302
     record = article.history.latest()
@@ -119,7 +127,11 @@ def test_a_role_change_in_the_admin_is_recorded(client, admin_user, editor):
     url = reverse("admin:auth_user_change", args=[editor.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "groups"}
-    data |= {"groups": [Group.objects.get(name="reviewer").pk], "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+    data |= {
+        "groups": [Group.objects.get(name="reviewer").pk],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
     data.pop("last_login", None)
     data.pop("password", None)
     data.pop("user_permissions", None)
@@ -146,7 +158,9 @@ def test_the_claim_page_tells_the_whole_story_in_order(client, seeded, editor, r
     link(claim, editor, "Two")
     contradicting = link(claim, editor, "Three", stance="contradicts")
     for status, rationale in (("verified", "Two outlets."), ("open", "A new report."), ("disputed", "Wire disagrees.")):
-        claim_set_verdict(claim=claim, user=reviewer, status=status, rationale=rationale, expected_version=fresh(claim).version)
+        claim_set_verdict(
+            claim=claim, user=reviewer, status=status, rationale=rationale, expected_version=fresh(claim).version
+        )
     evidence_remove(link=contradicting, user=reviewer)
 
     client.force_login(reviewer)
@@ -163,10 +177,15 @@ def test_the_claim_page_tells_the_whole_story_in_order(client, seeded, editor, r
         r"reviewer-user removed a contradicting source from “Article number \d+”",
     ]
     assert len(story) == len(expected)
-    for sentence, pattern in zip(story, expected):
+    for sentence, pattern in zip(story, expected, strict=True):
         assert re.fullmatch(pattern, sentence), sentence
-    for sentence in ("marked it verified: two independent supporting sources", "Two outlets.", "A new report.",
-                     "reopened it (it was verified)", "What changed"):  # fmt: skip
+    for sentence in (
+        "marked it verified: two independent supporting sources",
+        "Two outlets.",
+        "A new report.",
+        "reopened it (it was verified)",
+        "What changed",
+    ):
         assert sentence in content
 
 
@@ -180,8 +199,9 @@ def test_history_cannot_be_changed_through_the_admin(client, admin_user, editor)
     client.force_login(admin_user)
     history_url = reverse("admin:claims_claim_simple_history", args=[claim.pk, first.history_id])
     assert client.get(history_url).status_code == 200  # readable
-    response = client.post(history_url, {"wording": "Original", "tags": [], "evidence-TOTAL_FORMS": 0,
-                                         "evidence-INITIAL_FORMS": 0})  # fmt: skip
+    response = client.post(
+        history_url, {"wording": "Original", "tags": [], "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0}
+    )
     assert response.status_code == 403
     assert fresh(claim).wording == "Changed" and claim.history.count() == 2
 
@@ -205,14 +225,21 @@ def test_tracked_models_are_never_written_with_queryset_update():
     models = {model.__name__: model for model in apps.get_models()}
     untracked = {name for name, model in models.items() if not hasattr(model._meta, "simple_history_manager_attribute")}
     offenders = []
-    for path in [*ROOT.glob("articles/**/*.py"), *ROOT.glob("claims/**/*.py"), *ROOT.glob("workbench/**/*.py"),
-                 *ROOT.glob("tests/**/*.py")]:  # fmt: skip
+    for path in [
+        *ROOT.glob("articles/**/*.py"),
+        *ROOT.glob("claims/**/*.py"),
+        *ROOT.glob("workbench/**/*.py"),
+        *ROOT.glob("tests/**/*.py"),
+    ]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
                 receiver = ast.unparse(node.func.value)
                 if receiver.split(".")[0] in untracked:
                     continue
-                if any(word in receiver for word in ("objects", "filter(", "exclude(", "all()", "_set", "claims", "evidence")):
+                if any(
+                    word in receiver
+                    for word in ("objects", "filter(", "exclude(", "all()", "_set", "claims", "evidence")
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {receiver}.update(...)")
     assert offenders == []
 
@@ -223,8 +250,10 @@ def test_tracked_models_are_never_written_with_queryset_update():
 def snapshot(claim_id: int) -> dict:
     claim = Claim.objects.get(pk=claim_id)
     return {
-        "fields": {name: getattr(claim, name) for name in
-                   ("wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by_id")},  # fmt: skip
+        "fields": {
+            name: getattr(claim, name)
+            for name in ("wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by_id")
+        },
         "tags": sorted(claim.tags.values_list("name", flat=True)),
         "evidence": sorted(claim.evidence.values_list("pk", "stance", "passage_id", "note")),
     }
@@ -237,7 +266,9 @@ def test_an_admin_restores_a_deleted_claim_with_its_links(admin_user, editor, re
     link(claim, editor, "One")
     link(claim, editor, "Two", stance="contradicts")
     claim_update(claim=fresh(claim), user=editor, expected_version=fresh(claim).version, wording="Kept", tags="x, y")
-    claim_set_verdict(claim=claim, user=reviewer, status="disputed", rationale="No.", expected_version=fresh(claim).version)
+    claim_set_verdict(
+        claim=claim, user=reviewer, status="disputed", rationale="No.", expected_version=fresh(claim).version
+    )
     before = snapshot(claim.pk)
     claim_delete(claim=fresh(claim), user=admin_user)
 
@@ -257,7 +288,9 @@ def test_an_admin_rolls_a_claim_back_to_an_earlier_version_evidence_included(adm
     target = fresh(claim).history.latest()
     before = snapshot(claim.pk)
 
-    claim_set_verdict(claim=claim, user=reviewer, status="verified", rationale="Ok.", expected_version=fresh(claim).version)
+    claim_set_verdict(
+        claim=claim, user=reviewer, status="verified", rationale="Ok.", expected_version=fresh(claim).version
+    )
     evidence_remove(link=kept, user=reviewer)
     link(claim, reviewer, "Three", stance="contradicts")
     claim_update(claim=fresh(claim), user=reviewer, expected_version=fresh(claim).version, wording="Third", tags="b")

@@ -147,8 +147,13 @@ def test_a_command_line_import_is_done_when_it_ends_and_failed_when_it_stops(db,
 
 
 def test_an_imported_articles_first_history_record_is_the_article_as_imported(db, admin_user):
-    record = {"title": "Budget vote", "url": "https://example.com/a", "publisher": "Gazette",
-              "published": "2024-05-01T10:00:00Z", "text": "The council approved the budget."}  # fmt: skip
+    record = {
+        "title": "Budget vote",
+        "url": "https://example.com/a",
+        "publisher": "Gazette",
+        "published": "2024-05-01T10:00:00Z",
+        "text": "The council approved the budget.",
+    }
     import_files(files=[("a.jsonl", json.dumps(record).encode())], user=admin_user)
     article = Article.objects.get()
     created = article.history.get()
@@ -173,7 +178,9 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path, capsy
 
 def test_the_report_of_a_many_chunk_import_lists_every_record_in_order(db, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(services, "CHUNK", 2)
-    lines = [json.dumps({"title": f"T{n}", "text": f"Body number {n}.", "time": "soon" if n == 4 else ""}) for n in range(6)]
+    lines = [
+        json.dumps({"title": f"T{n}", "text": f"Body number {n}.", "time": "soon" if n == 4 else ""}) for n in range(6)
+    ]
     lines[1], lines[5] = "{oops", lines[0]
     (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
     with pytest.raises(CommandError):

@@ -179,14 +179,23 @@ def test_a_json_record_without_text_is_rejected():
 
 def test_a_json_object_reads_fields_by_their_common_names_whatever_their_case():
     data = json.dumps(
-        {"Headline": "Budget passes", "Body": "The council approved it.", "Link": "https://example.org/a",
-         "Source": "Example Times", "datePublished": "2024-03-05T09:30:00Z", "Author": "Jo"}
-    ).encode()  # fmt: skip
+        {
+            "Headline": "Budget passes",
+            "Body": "The council approved it.",
+            "Link": "https://example.org/a",
+            "Source": "Example Times",
+            "datePublished": "2024-03-05T09:30:00Z",
+            "Author": "Jo",
+        }
+    ).encode()
     [draft] = run(("a.json", data))
     assert (draft.title, draft.body, draft.url, draft.publisher, draft.published_at) == (
-        "Budget passes", "The council approved it.", "https://example.org/a", "Example Times",
+        "Budget passes",
+        "The council approved it.",
+        "https://example.org/a",
+        "Example Times",
         datetime(2024, 3, 5, 9, 30, tzinfo=UTC),
-    )  # fmt: skip
+    )
     assert draft.raw == data
 
 
@@ -248,9 +257,11 @@ def test_a_syntax_error_in_a_json_array_ends_the_file_saying_where():
     results = run(("list.json", data), GOOD)
     assert results[0].title == "Kept"
     assert results[1] == Rejected(
-        "list.json", None, 3,
+        "list.json",
+        None,
+        3,
         "line 3: invalid JSON: Expecting ',' delimiter at column 22; records from here on were not read",
-    )  # fmt: skip
+    )
     assert results[2].origin_file == "good.txt"
 
 
@@ -308,9 +319,11 @@ def test_a_csv_reports_unknown_columns_once_and_rejects_a_row_without_text():
 def test_a_csv_without_a_text_column_is_rejected_as_a_whole():
     results = run(("people.csv", b"name,email\nJo,jo@example.org\n"), GOOD)
     assert results[0] == Rejected(
-        "people.csv", None, 1,
+        "people.csv",
+        None,
+        1,
         "line 1: the header has no text column (expected one of: text, body, content, article); it has name, email",
-    )  # fmt: skip
+    )
     assert isinstance(results[1], ArticleDraft)
 
 
@@ -424,8 +437,22 @@ def test_hostile_html_yields_only_the_article_text_and_its_metadata():
         "autumn session."
     )
     assert draft.url == "" and draft.raw == data
-    for marker in ("alert", "javascript", "script", "onclick", "onerror", "STYLEWORD", "color", "NAVWORD",
-                   "NOSCRIPTWORD", "IFRAMEWORD", "BUTTONWORD", "FOOTERWORD", "<", ">"):  # fmt: skip
+    for marker in (
+        "alert",
+        "javascript",
+        "script",
+        "onclick",
+        "onerror",
+        "STYLEWORD",
+        "color",
+        "NAVWORD",
+        "NOSCRIPTWORD",
+        "IFRAMEWORD",
+        "BUTTONWORD",
+        "FOOTERWORD",
+        "<",
+        ">",
+    ):
         assert marker.lower() not in all_fields(draft).lower(), marker
 
 
@@ -468,9 +495,25 @@ def handmade_zip(name: str, compressed: bytes, *, crc: int, size: int, flags: in
         "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, 8, 0, 0x21, crc, len(compressed), size, len(encoded), 0
     )
     central = struct.pack(
-        "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, 8, 0, 0x21, crc, len(compressed), size,
-        len(encoded), 0, 0, 0, 0, 0, 0,
-    )  # fmt: skip
+        "<4sHHHHHHIIIHHHHHII",
+        b"PK\x01\x02",
+        20,
+        20,
+        flags,
+        8,
+        0,
+        0x21,
+        crc,
+        len(compressed),
+        size,
+        len(encoded),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     directory_at = len(local) + len(encoded) + len(compressed)
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central) + len(encoded), directory_at, 0)
     return local + encoded + compressed + central + encoded + end
@@ -489,10 +532,16 @@ def deflated(byte: bytes, mebibytes: int) -> tuple[bytes, int]:
 
 
 def test_a_zip_imports_its_members_in_order_and_skips_folders_and_hidden_files():
-    archive = make_zip({
-        "2024/": b"", "2024/a.jsonl": jsonl(article("A1"), article("A2")), "2024/b.txt": STORY.encode(),
-        "__MACOSX/2024/._b.txt": b"\x00\x05\x16\x07", ".DS_Store": b"\x00\x00\x00\x01Bud1", "2024/.hidden.txt": b"x",
-    })  # fmt: skip
+    archive = make_zip(
+        {
+            "2024/": b"",
+            "2024/a.jsonl": jsonl(article("A1"), article("A2")),
+            "2024/b.txt": STORY.encode(),
+            "__MACOSX/2024/._b.txt": b"\x00\x05\x16\x07",
+            ".DS_Store": b"\x00\x00\x00\x01Bud1",
+            "2024/.hidden.txt": b"x",
+        }
+    )
     results = run(("batch.zip", archive))
     assert [(draft.origin_file, draft.origin_record, draft.title) for draft in results] == [
         ("batch.zip/2024/a.jsonl", 1, "A1"),

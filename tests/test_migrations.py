@@ -14,10 +14,18 @@ REPORT = {
     "warnings": [{"file": "b.zip/in/x.jsonl", "record": 2, "warning": "unreadable date"}],
 }
 PREVIEW = [
-    {"file": "c.csv", "record": 1, "line": None, "title": "Three", "published": None, "length": 12, "outcome": "new",
-     "detail": ""},
+    {
+        "file": "c.csv",
+        "record": 1,
+        "line": None,
+        "title": "Three",
+        "published": None,
+        "length": 12,
+        "outcome": "new",
+        "detail": "",
+    },
     {"file": "c.csv", "record": 2, "line": 3, "outcome": "rejected", "detail": "record has no text"},
-]  # fmt: skip
+]
 
 
 @pytest.fixture
@@ -37,23 +45,34 @@ def migrate(executor, target):
 def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_back(migrator):
     before = migrate(migrator, BEFORE)
     Batch = before.get_model("articles", "ImportBatch")
-    done = Batch.objects.create(channel="command", status="running", finished_at=timezone.now(), report=REPORT,
-                                files=["z.txt", "b.zip"], imported=1, duplicates=1, rejected=1)  # fmt: skip
+    done = Batch.objects.create(
+        channel="command",
+        status="running",
+        finished_at=timezone.now(),
+        report=REPORT,
+        files=["z.txt", "b.zip"],
+        imported=1,
+        duplicates=1,
+        rejected=1,
+    )
     previewed = Batch.objects.create(channel="admin", status="previewed", preview=PREVIEW, files=["c.csv"])
 
     after = migrate(migrator, AFTER)
     Part, Batch = after.get_model("articles", "ImportReportPart"), after.get_model("articles", "ImportBatch")
     rows = Part.objects.get(batch_id=done.pk).rows
     assert [(row["file"], row["record"], row["outcome"], row["article_id"]) for row in rows] == [
-        ("z.txt", 1, "duplicate", 3), ("b.zip/in/x.jsonl", 1, "rejected", None), ("b.zip/in/x.jsonl", 2, "new", 7)
-    ]  # in the order of the files  # fmt: skip
+        ("z.txt", 1, "duplicate", 3),
+        ("b.zip/in/x.jsonl", 1, "rejected", None),
+        ("b.zip/in/x.jsonl", 2, "new", 7),
+    ]  # in the order of the files
     assert [row["detail"] for row in rows] == ["duplicate of #3", "invalid JSON", ""]
     assert rows[2]["warnings"] == ["unreadable date"]
     assert Batch.objects.get(pk=done.pk).status == "done"
     rows = Part.objects.get(batch_id=previewed.pk).rows
     assert [(row["title"], row["length"], row["outcome"], row["warnings"]) for row in rows] == [
-        ("Three", 12, "new", []), ("", None, "rejected", [])
-    ]  # fmt: skip
+        ("Three", 12, "new", []),
+        ("", None, "rejected", []),
+    ]
     counted = Batch.objects.get(pk=previewed.pk)
     assert (counted.imported, counted.duplicates, counted.rejected) == (1, 0, 1)  # "Confirm: import 1 article"
 

@@ -35,7 +35,10 @@ def test_passages_cover_the_whole_body_in_order(seeded):
     "text, expected",
     [
         ("The U.S. Army left. Then it rained.", ["The U.S. Army left.", "Then it rained."]),
-        ("Dr. Smith met Mr. Jones in St. Louis. They talked.", ["Dr. Smith met Mr. Jones in St. Louis.", "They talked."]),
+        (
+            "Dr. Smith met Mr. Jones in St. Louis. They talked.",
+            ["Dr. Smith met Mr. Jones in St. Louis.", "They talked."],
+        ),
         ('He said "no evidence." Then he left.', ['He said "no evidence."', "Then he left."]),
         ("“It is dangerous,” she said. “We know.”", ["“It is dangerous,” she said.", "“We know.”"]),
         ("Scared … were they? Yes! It was 5.5 percent.", ["Scared … were they?", "Yes!", "It was 5.5 percent."]),
@@ -74,14 +77,18 @@ def test_passages_another_server_wrote_meanwhile_are_skipped(db, monkeypatch):
 
     def another_server_first(passages, **options):
         # The other server checks, finds nothing either, and commits the same rows just before us.
-        write([Passage(article_id=p.article_id, index=p.index, start=p.start, end=p.end, text=p.text) for p in passages])
+        write(
+            [Passage(article_id=p.article_id, index=p.index, start=p.start, end=p.end, text=p.text) for p in passages]
+        )
         return write(passages, **options)
 
     monkeypatch.setattr(Passage.objects, "bulk_create", another_server_first)
     ensure_passages([article])
     assert list(article.passages.values_list("index", "text")) == [
-        (0, "First sentence here."), (1, "Second sentence there."), (2, "Third one.")
-    ]  # fmt: skip
+        (0, "First sentence here."),
+        (1, "Second sentence there."),
+        (2, "Third one."),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,7 +149,10 @@ def test_choosing_an_article_writes_its_passages_and_lists_them_all(db):
     own, other = imported("A claim is made here.", "First fact here. Second fact there.")
     claim = ClaimFactory(article=Article.objects.get(pk=own))
     chosen = Article.objects.only("pk", "title").get(pk=other)  # as the search form gives it
-    assert [p.text for p in passage_search(claim=claim, text="", article=chosen)] == ["First fact here.", "Second fact there."]
+    assert [p.text for p in passage_search(claim=claim, text="", article=chosen)] == [
+        "First fact here.",
+        "Second fact there.",
+    ]
     assert [p.text for p in passage_search(claim=claim, text="second", article=chosen)] == ["Second fact there."]
     assert Passage.objects.filter(article_id=other).count() == 2
 

@@ -191,7 +191,7 @@ def test_it_reanchors_200_claims_in_a_100_kb_article_quickly():
     elapsed = time.perf_counter() - started
 
     corrected = {c.start for c in claims[::2]}
-    for claim, result in zip(claims, results):
+    for claim, result in zip(claims, results, strict=True):
         words = claim.quote.replace(" ", " more than ", 1) if claim.start in corrected else claim.quote
         assert result.anchor.quote == words
         assert result.quote_changed == (claim.start in corrected)

@@ -38,9 +38,13 @@ def test_tooling_commands_work_without_a_secret_key():
 
 def test_production_settings_pass_the_deploy_check():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY="a-real-production-key-" + "x" * 50, ALLOWED_HOSTS="workbench.example.org",
-    )  # fmt: skip
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-real-production-key-" + "x" * 50,
+        ALLOWED_HOSTS="workbench.example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -22,9 +22,7 @@ def claim(editor):
 
 
 def support(claim, publisher, stance=SUPPORTS):
-    return PassageEvidenceFactory(
-        claim=claim, stance=stance, passage=_passage_of(ArticleFactory(publisher=publisher))
-    )
+    return PassageEvidenceFactory(claim=claim, stance=stance, passage=_passage_of(ArticleFactory(publisher=publisher)))
 
 
 def verdict(claim, user, status, rationale="Checked against the sources."):
@@ -44,7 +42,9 @@ def test_a_reviewer_verifies_a_claim_with_two_independent_sources(claim, reviewe
     version = Claim.objects.get(pk=claim.pk).version
     verified = verdict(claim, reviewer, "verified", "Two independent reports agree.")
     assert (verified.status, verified.reviewed_by, verified.verdict_rationale) == (
-        "verified", reviewer, "Two independent reports agree."
+        "verified",
+        reviewer,
+        "Two independent reports agree.",
     )
     assert verified.reviewed_at is not None and verified.version == version + 1
 
@@ -125,7 +125,9 @@ def test_disputed_with_a_contradicting_source_is_allowed(claim, reviewer):
 
 
 def test_disputed_with_a_written_rationale_and_no_source_is_allowed(claim, reviewer):
-    assert verdict(claim, reviewer, "disputed", "The figure is impossible: the town has 50 people.").status == "disputed"
+    assert (
+        verdict(claim, reviewer, "disputed", "The figure is impossible: the town has 50 people.").status == "disputed"
+    )
 
 
 def test_disputed_without_source_or_rationale_is_refused(claim, reviewer):

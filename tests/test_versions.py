@@ -103,11 +103,13 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
     corrected = tag(first_version, "at least 100 men were detained in secret prisons", editor)
     removed = tag(first_version, "Officials denied every report on Monday.", editor)
     for publisher in ("One", "Two"):
-        evidence_add_passage(claim=corrected, user=editor, passage=_passage_of(ArticleFactory(publisher=publisher)),
-                             stance="supports")  # fmt: skip
+        evidence_add_passage(
+            claim=corrected, user=editor, passage=_passage_of(ArticleFactory(publisher=publisher)), stance="supports"
+        )
     corrected.refresh_from_db()
-    claim_set_verdict(claim=corrected, user=reviewer, status="verified", rationale="Two reports.",
-                      expected_version=corrected.version)  # fmt: skip
+    claim_set_verdict(
+        claim=corrected, user=reviewer, status="verified", rationale="Two reports.", expected_version=corrected.version
+    )
 
     publish(CORRECTED, "story-v2.json")
     new = Article.objects.get(version=2)
@@ -118,7 +120,10 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
 
     assert corrected.article == new and new.body[corrected.start : corrected.end] == corrected.quote
     assert "more than 100 men were held" in corrected.quote and corrected.anchor_confidence < 1
-    assert corrected.needs_review and "quoted words changed in version 2 after the claim was verified" in corrected.review_reason
+    assert (
+        corrected.needs_review
+        and "quoted words changed in version 2 after the claim was verified" in corrected.review_reason
+    )
 
     assert removed.article == first_version and removed.needs_review
     assert removed.review_reason == "Not found again in version 2 of the article."

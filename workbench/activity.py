@@ -31,7 +31,13 @@ from workbench.audit import CHANNELS
 COLUMNS = ("at", "actor_id", "action", "kind", "object_id", "label", "via", "record_id")
 
 CREATED, CHANGED, DELETED, IMPORTED, EXPORTED = "created", "changed", "deleted", "imported", "exported"
-ACTIONS = [(CREATED, "created"), (CHANGED, "changed"), (DELETED, "deleted"), (IMPORTED, "imported"), (EXPORTED, "exported")]
+ACTIONS = [
+    (CREATED, "created"),
+    (CHANGED, "changed"),
+    (DELETED, "deleted"),
+    (IMPORTED, "imported"),
+    (EXPORTED, "exported"),
+]
 VIA = dict(CHANNELS)
 SYSTEM = "system"
 SHORT = 60  # a changed value longer than this is named, not shown
@@ -505,9 +511,15 @@ def _count(n: int, word: str) -> str:
 
 
 SOURCES: list[Source] = [
-    ClaimHistory(), EvidenceHistory(), TagHistory(), ClaimSetHistory(), ArticleHistory(), UserHistory(), Imports(),
+    ClaimHistory(),
+    EvidenceHistory(),
+    TagHistory(),
+    ClaimSetHistory(),
+    ArticleHistory(),
+    UserHistory(),
+    Imports(),
     Exports(),
-]  # fmt: skip
+]
 KINDS = [(source.kind, source.name) for source in SOURCES]
 
 

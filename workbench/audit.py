@@ -73,15 +73,16 @@ def bulk_create_with_history(objs: list[models.Model], model: type[models.Model]
         "history_channel": current_channel(),
     }
     fields = [history._meta.get_field(name) for name in stamped]
-    values = [field.get_db_prep_save(value, connection) for field, value in zip(fields, stamped.values())]
+    values = [field.get_db_prep_save(value, connection) for field, value in zip(fields, stamped.values(), strict=True)]
     table, source, pk = quote(history._meta.db_table), quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = ", ".join(copied + [quote(field.column) for field in fields])
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
         for start in range(0, len(pks), HISTORY_BATCH):
             batch = pks[start : start + HISTORY_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {', '.join(copied)}, {placeholders} FROM {source} "
-                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))})",
-                [*values, *batch],
+            # Table and column names come from the models, quoted; every value is a bound parameter.
+            sql = (
+                f"INSERT INTO {table} ({columns}) SELECT {', '.join(copied)}, {placeholders} FROM {source} "  # noqa: S608
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))})"
             )
+            cursor.execute(sql, [*values, *batch])

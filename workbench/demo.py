@@ -19,8 +19,10 @@ ACCESSED = date(2026, 11, 1)
 # (seed file prefix, quoted words, wording, tags, [(stance, seed or URL, quoted words or (title, publisher))], verdict)
 DEMO_CLAIMS = [
     (
-        "003", "says it has helped 40 gay and bisexual men flee from Chechnya",
-        "The Russian LGBT Network has helped 40 gay and bisexual men flee Chechnya", "evacuations, Russian LGBT Network",
+        "003",
+        "says it has helped 40 gay and bisexual men flee from Chechnya",
+        "The Russian LGBT Network has helped 40 gay and bisexual men flee Chechnya",
+        "evacuations, Russian LGBT Network",
         [
             ("supports", "001", "The network has helped 40 gay men evacuate the republic so far"),
             ("supports", "https://www.npr.org/", ("NPR interview with a Russian LGBT Network volunteer", "NPR")),
@@ -28,23 +30,33 @@ DEMO_CLAIMS = [
         ("verified", "Two independent reports give the same figure of 40 men, both from the network's own staff."),
     ),
     (
-        "004", "at least 100 men have been detained",
-        "At least 100 men have been detained in Chechnya", "detentions",
+        "004",
+        "at least 100 men have been detained",
+        "At least 100 men have been detained in Chechnya",
+        "detentions",
         [
             ("supports", "001", "over 100 gay men were detained and tortured"),
-            ("supports", "https://novayagazeta.ru/", ("Novaya Gazeta's first report on the detentions", "Novaya Gazeta")),
+            (
+                "supports",
+                "https://novayagazeta.ru/",
+                ("Novaya Gazeta's first report on the detentions", "Novaya Gazeta"),
+            ),
         ],
         ("verified", "The figure comes from Novaya Gazeta's investigation and is repeated by a second outlet."),
     ),
     (
-        "003", "relocated to other parts of Russia",
-        "Everyone rescued was relocated within Russia", "evacuations",
+        "003",
+        "relocated to other parts of Russia",
+        "Everyone rescued was relocated within Russia",
+        "evacuations",
         [("contradicts", "001", "they evacuate men first to other Russian regions, then out of the country")],
         ("disputed", "Another report says the men are moved on out of the country, not only within Russia."),
     ),
     (
-        "002", "The international organization All Out united to rescue Chechen gays",
-        "All Out joined the rescue of gay men from Chechnya", "fundraising",
+        "002",
+        "The international organization All Out united to rescue Chechen gays",
+        "All Out joined the rescue of gay men from Chechnya",
+        "fundraising",
         [("context", "000", "works to help LGBTQ refugees in crisis")],
         None,
     ),
@@ -71,9 +83,14 @@ def add_demo_claims(*, editor, reviewer) -> int:
                 if where.startswith("https://"):
                     title, publisher = what
                     services.evidence_add_external(
-                        claim=claim, user=editor, url=where, stance=stance, title=title, publisher=publisher,
+                        claim=claim,
+                        user=editor,
+                        url=where,
+                        stance=stance,
+                        title=title,
+                        publisher=publisher,
                         accessed_on=ACCESSED,
-                    )  # fmt: skip
+                    )
                 else:
                     passage = Passage.objects.get(article=seeds[where], text__contains=what)
                     services.evidence_add_passage(claim=claim, user=editor, passage=passage, stance=stance)

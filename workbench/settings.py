@@ -32,7 +32,7 @@ DEBUG = envbool("DEBUG")
 # refuses to start (workbench/wsgi.py, asgi.py) and Django refuses anything that would sign with it.
 SECRET_KEY = os.getenv("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

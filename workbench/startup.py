@@ -6,6 +6,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 def require_secret_key() -> None:
     try:
-        settings.SECRET_KEY  # Django refuses an empty key as soon as it is read
+        _ = settings.SECRET_KEY  # Django refuses an empty key as soon as it is read
     except ImproperlyConfigured:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.") from None

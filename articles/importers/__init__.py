@@ -31,9 +31,15 @@ PARSERS: dict[str, Callable[[Opened, Limits], Iterator[ArticleDraft | Rejected]]
     "text": plain_text.parse,
 }
 EXTENSIONS = {
-    ".json": "json object", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-}  # fmt: skip
+    ".json": "json object",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -51,9 +57,13 @@ SIGNATURES = (
     (b"wOFF", "a web font"),
 )
 ZIPPED_DOCUMENTS = {  # zip files inside, but documents to convert rather than archives of articles
-    ".docx": "a Word document", ".xlsx": "an Excel workbook", ".pptx": "a PowerPoint presentation",
-    ".odt": "an OpenDocument text", ".ods": "an OpenDocument spreadsheet", ".epub": "an EPUB book",
-}  # fmt: skip
+    ".docx": "a Word document",
+    ".xlsx": "an Excel workbook",
+    ".pptx": "a PowerPoint presentation",
+    ".odt": "an OpenDocument text",
+    ".ods": "an OpenDocument spreadsheet",
+    ".epub": "an EPUB book",
+}
 ALLOWED_CONTROLS = b"\t\n\x0c\r\x1b"
 CONTROL_SAMPLE = 8192
 

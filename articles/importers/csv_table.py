@@ -129,8 +129,17 @@ def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
         if not any(cell.strip() for cell in row):
             continue  # a blank line, or a row of empty cells that spreadsheets leave at the end
         number += 1
-        result = _row(row, header, columns, name=file.name, number=number, line=start, decoder=decoder,
-                      raw=decoder.raw(header_raw + raw), warnings=warnings)  # fmt: skip
+        result = _row(
+            row,
+            header,
+            columns,
+            name=file.name,
+            number=number,
+            line=start,
+            decoder=decoder,
+            raw=decoder.raw(header_raw + raw),
+            warnings=warnings,
+        )
         if isinstance(result, ArticleDraft):
             warnings = []
         yield result
@@ -146,8 +155,12 @@ def _row(row, header, columns, *, name, number, line, decoder, raw, warnings) ->
     try:
         return draft_from_values(
             {**dict.fromkeys(FIELDS, ""), **values},
-            name=name, number=number, raw=raw, encoding=decoder.name, warnings=warnings,
-        )  # fmt: skip
+            name=name,
+            number=number,
+            raw=raw,
+            encoding=decoder.name,
+            warnings=warnings,
+        )
     except RecordError as exc:
         return Rejected(name, number, line, f"line {line}: {exc}")
 

@@ -14,10 +14,17 @@ FIELDS = {
     "url": ("url", "link", "permalink", "source_url", "article_url"),
     "publisher": ("publisher", "source", "site_name", "site", "outlet", "publication"),
     "published": (
-        "time", "published", "published_at", "date", "datepublished", "date_published", "publish_date",
-        "pubdate", "datetime",
+        "time",
+        "published",
+        "published_at",
+        "date",
+        "datepublished",
+        "date_published",
+        "publish_date",
+        "pubdate",
+        "datetime",
     ),
-}  # fmt: skip
+}
 SEPARATORS = re.compile(r"[\s_-]+")
 
 

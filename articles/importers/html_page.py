@@ -21,9 +21,26 @@ from articles.models import Article
 
 # Kept out of the tree before extraction: they run code, embed other documents, or only navigate.
 UNSAFE = (
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-    "applet", "svg", "math", "canvas", "form", "button", "select", "textarea", "input", "nav",
-)  # fmt: skip
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "nav",
+)
 URL_LIMIT = Article._meta.get_field("url").max_length
 UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)

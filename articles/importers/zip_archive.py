@@ -43,9 +43,11 @@ def parse(name: str, stream: BinaryIO, limits: Limits, parse_member: Parse) -> I
         total = sum(member.file_size for member in members)
         if total > limits.max_archive_bytes:
             yield Rejected(
-                name, None, None,
+                name,
+                None,
+                None,
                 f"archive would decompress to {human_size(total)}; the limit is {human_size(limits.max_archive_bytes)}",
-            )  # fmt: skip
+            )
             return
         budget = Budget(remaining=limits.max_archive_bytes, limit=limits.max_archive_bytes)
         for member in members:
@@ -71,9 +73,11 @@ def _member(archive, member, name, shown, limits, budget, parse_member) -> Itera
         return
     if member.file_size > limits.max_file_bytes:
         yield Rejected(
-            name, None, None,
+            name,
+            None,
+            None,
             f"file is {human_size(member.file_size)}; the limit is {human_size(limits.max_file_bytes)} per file",
-        )  # fmt: skip
+        )
         return
     renamed = shown != member.filename
     try:

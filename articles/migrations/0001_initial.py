@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,132 +17,310 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('title_inferred', models.BooleanField(default=False, help_text='The source had no headline; the title was taken from the text.')),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.TextField(help_text='Cleaned text that editors read and claims anchor into.')),
-                ('raw', models.BinaryField(help_text='The bytes exactly as received.')),
-                ('raw_encoding', models.CharField(default='utf-8', max_length=40)),
-                ('content_hash', models.CharField(help_text='SHA-256 of the whitespace-normalised body.', max_length=64, unique=True)),
-                ('origin_file', models.CharField(max_length=500)),
-                ('origin_record', models.PositiveIntegerField(default=1, help_text='1-based record number in the file.')),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_version', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "title_inferred",
+                    models.BooleanField(
+                        default=False, help_text="The source had no headline; the title was taken from the text."
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("body", models.TextField(help_text="Cleaned text that editors read and claims anchor into.")),
+                ("raw", models.BinaryField(help_text="The bytes exactly as received.")),
+                ("raw_encoding", models.CharField(default="utf-8", max_length=40)),
+                (
+                    "content_hash",
+                    models.CharField(
+                        help_text="SHA-256 of the whitespace-normalised body.", max_length=64, unique=True
+                    ),
+                ),
+                ("origin_file", models.CharField(max_length=500)),
+                (
+                    "origin_record",
+                    models.PositiveIntegerField(default=1, help_text="1-based record number in the file."),
+                ),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_version",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': (models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-imported_at', '-id'),
+                "ordering": (
+                    models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
+                    "-imported_at",
+                    "-id",
+                ),
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('previewing', 'Preparing the preview'), ('previewed', 'Ready to confirm'), ('queued', 'Waiting for a worker'), ('running', 'Importing'), ('done', 'Done'), ('failed', 'Failed')], default='running', max_length=12)),
-                ('records_total', models.PositiveIntegerField(blank=True, help_text='Known once a preview has run.', null=True)),
-                ('records_done', models.PositiveIntegerField(default=0)),
-                ('failure', models.TextField(blank=True)),
-                ('preview', models.JSONField(blank=True, default=list, help_text='Dry-run outcome per record.')),
-                ('channel', models.CharField(choices=[('web', 'web'), ('admin', 'admin site'), ('import', 'import'), ('command', 'command'), ('api', 'API')], max_length=10)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('files', models.JSONField(default=list, help_text='Names of the files imported.')),
-                ('imported', models.PositiveIntegerField(default=0)),
-                ('duplicates', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(default=dict, help_text='The per-record outcome, as import_articles --report writes it.')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("previewing", "Preparing the preview"),
+                            ("previewed", "Ready to confirm"),
+                            ("queued", "Waiting for a worker"),
+                            ("running", "Importing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "records_total",
+                    models.PositiveIntegerField(blank=True, help_text="Known once a preview has run.", null=True),
+                ),
+                ("records_done", models.PositiveIntegerField(default=0)),
+                ("failure", models.TextField(blank=True)),
+                ("preview", models.JSONField(blank=True, default=list, help_text="Dry-run outcome per record.")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "web"),
+                            ("admin", "admin site"),
+                            ("import", "import"),
+                            ("command", "command"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("files", models.JSONField(default=list, help_text="Names of the files imported.")),
+                ("imported", models.PositiveIntegerField(default=0)),
+                ("duplicates", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                (
+                    "report",
+                    models.JSONField(
+                        default=dict, help_text="The per-record outcome, as import_articles --report writes it."
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_channel', models.CharField(choices=[('web', 'web'), ('admin', 'admin site'), ('import', 'import'), ('command', 'command'), ('api', 'API')], default=workbench.audit.current_channel, max_length=10)),
-                ('title', models.CharField(max_length=500)),
-                ('title_inferred', models.BooleanField(default=False, help_text='The source had no headline; the title was taken from the text.')),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('raw_encoding', models.CharField(default='utf-8', max_length=40)),
-                ('content_hash', models.CharField(db_index=True, help_text='SHA-256 of the whitespace-normalised body.', max_length=64)),
-                ('origin_file', models.CharField(max_length=500)),
-                ('origin_record', models.PositiveIntegerField(default=1, help_text='1-based record number in the file.')),
-                ('imported_at', models.DateTimeField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('imported_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('import_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.importbatch')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "history_channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "web"),
+                            ("admin", "admin site"),
+                            ("import", "import"),
+                            ("command", "command"),
+                            ("api", "API"),
+                        ],
+                        default=workbench.audit.current_channel,
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "title_inferred",
+                    models.BooleanField(
+                        default=False, help_text="The source had no headline; the title was taken from the text."
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("raw_encoding", models.CharField(default="utf-8", max_length=40)),
+                (
+                    "content_hash",
+                    models.CharField(
+                        db_index=True, help_text="SHA-256 of the whitespace-normalised body.", max_length=64
+                    ),
+                ),
+                ("origin_file", models.CharField(max_length=500)),
+                (
+                    "origin_record",
+                    models.PositiveIntegerField(default=1, help_text="1-based record number in the file."),
+                ),
+                ("imported_at", models.DateTimeField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_version",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='article',
-            name='import_batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.importbatch'),
+            model_name="article",
+            name="import_batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.importbatch",
+            ),
         ),
         migrations.CreateModel(
-            name='Passage',
+            name="Passage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='passages', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="passages", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'index'],
+                "ordering": ["article", "index"],
             },
         ),
         migrations.CreateModel(
-            name='UploadedFile',
+            name="UploadedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=500)),
-                ('size', models.PositiveBigIntegerField()),
-                ('data', models.BinaryField()),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='articles.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=500)),
+                ("size", models.PositiveBigIntegerField()),
+                ("data", models.BinaryField()),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="uploads", to="articles.importbatch"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['title'], name='articles_ar_title_ee81af_idx'),
+            model_name="article",
+            index=models.Index(fields=["title"], name="articles_ar_title_ee81af_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['publisher'], name='articles_ar_publish_412100_idx'),
+            model_name="article",
+            index=models.Index(fields=["publisher"], name="articles_ar_publish_412100_idx"),
         ),
         migrations.AddConstraint(
-            model_name='passage',
-            constraint=models.UniqueConstraint(fields=('article', 'index'), name='passage_unique_index'),
+            model_name="passage",
+            constraint=models.UniqueConstraint(fields=("article", "index"), name="passage_unique_index"),
         ),
         migrations.AddConstraint(
-            model_name='passage',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='passage_nonempty'),
+            model_name="passage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="passage_nonempty"
+            ),
         ),
     ]

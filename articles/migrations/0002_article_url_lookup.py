@@ -6,15 +6,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=articles.models.EqualityIndex(fields=['url'], name='article_url_lookup'),
+            model_name="article",
+            index=articles.models.EqualityIndex(fields=["url"], name="article_url_lookup"),
         ),
     ]

@@ -83,9 +83,21 @@ def _report(rows: list[dict]) -> dict:
     return report
 
 
-def _row(*, file, record, outcome, line=None, article_id=None, title="", published=None, length=None, detail="", **rest):
-    return {"file": file, "record": record, "line": line, "outcome": outcome, "article_id": article_id,
-            "title": title, "published": published, "length": length, "detail": detail, "warnings": []}  # fmt: skip
+def _row(
+    *, file, record, outcome, line=None, article_id=None, title="", published=None, length=None, detail="", **rest
+):
+    return {
+        "file": file,
+        "record": record,
+        "line": line,
+        "outcome": outcome,
+        "article_id": article_id,
+        "title": title,
+        "published": published,
+        "length": length,
+        "detail": detail,
+        "warnings": [],
+    }
 
 
 class Migration(migrations.Migration):
@@ -99,12 +111,26 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("index", models.PositiveIntegerField()),
-                ("rows", models.JSONField(help_text="One row per record: place, outcome, article, title, date, detail, warnings.")),
-                ("batch", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="report_parts", to="articles.importbatch")),
+                (
+                    "rows",
+                    models.JSONField(
+                        help_text="One row per record: place, outcome, article, title, date, detail, warnings."
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_parts",
+                        to="articles.importbatch",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["batch", "index"],
-                "constraints": [models.UniqueConstraint(fields=("batch", "index"), name="import_report_part_unique_index")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("batch", "index"), name="import_report_part_unique_index")
+                ],
             },
         ),
         migrations.RunPython(move_reports_into_parts, move_parts_back),

@@ -37,7 +37,9 @@ def render(records: Callable[[], Iterable[dict]], context: ExportContext) -> Ite
                     size += len(data)
                     member.write(data)
                     yield from sink.take()
-            files.append({"name": text_format.filename, "format": export_format, "size": size, "sha256": digest.hexdigest()})
+            files.append(
+                {"name": text_format.filename, "format": export_format, "size": size, "sha256": digest.hexdigest()}
+            )
         archive.writestr(MANIFEST, manifest(context, files))
     yield from sink.take()
 

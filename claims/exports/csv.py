@@ -18,10 +18,22 @@ URL_SEPARATOR = " "  # URLs hold no spaces
 
 STANCES = EvidenceLink.Stance.values
 HEADER = [
-    "id", "uid", "url", "wording", "quote", "status", "verdict_rationale", "reviewed_by", "reviewed_at",
-    "tags", "article_title", "article_url", "article_publisher", "article_published_at",
+    "id",
+    "uid",
+    "url",
+    "wording",
+    "quote",
+    "status",
+    "verdict_rationale",
+    "reviewed_by",
+    "reviewed_at",
+    "tags",
+    "article_title",
+    "article_url",
+    "article_publisher",
+    "article_published_at",
     *(f"{stance}_{what}" for stance in STANCES for what in ("count", "urls")),
-]  # fmt: skip
+]
 
 
 def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:

@@ -22,5 +22,7 @@ TEXT_FORMATS = {
     Export.Format.CLAIMREVIEW: TextFormat(
         f"claimreview.{claimreview.EXTENSION}", claimreview.MEDIA_TYPE, claimreview.render
     ),
-    Export.Format.ANNOTATION: TextFormat(f"annotations.{annotation.EXTENSION}", annotation.MEDIA_TYPE, annotation.render),
+    Export.Format.ANNOTATION: TextFormat(
+        f"annotations.{annotation.EXTENSION}", annotation.MEDIA_TYPE, annotation.render
+    ),
 }

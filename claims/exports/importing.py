@@ -133,7 +133,9 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> 
 
 
 def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:
-    link = EvidenceLink(claim=claim, stance=record["stance"], note=record["note"], added_by=people.named(record["added_by"]))
+    link = EvidenceLink(
+        claim=claim, stance=record["stance"], note=record["note"], added_by=people.named(record["added_by"])
+    )
     link._history_user = people.importer
     if record["kind"] == "passage":
         where = record["passage"]
@@ -142,7 +144,12 @@ def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], peopl
         if link.passage is None:
             raise ValueError(f"the passage it quotes ({where['start']}-{where['end']}) is not in its article")
     else:
-        link.url, link.title, link.publisher, link.quote = record["url"], record["title"], record["publisher"], record["quote"]
+        link.url, link.title, link.publisher, link.quote = (
+            record["url"],
+            record["title"],
+            record["publisher"],
+            record["quote"],
+        )
         link.accessed_on = parse_date(record["accessed_on"]) if record["accessed_on"] else None
     if link.stance not in EvidenceLink.Stance.values:
         raise ValueError(f"unknown stance {link.stance!r}")

@@ -70,9 +70,14 @@ def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
 
 
 def export_start(
-    *, export_format: str, user, channel: str, statuses: list[str], claim_set: ClaimSet | None = None,
+    *,
+    export_format: str,
+    user,
+    channel: str,
+    statuses: list[str],
+    claim_set: ClaimSet | None = None,
     filters: dict[str, list[str]] | None = None,
-) -> Export:  # fmt: skip
+) -> Export:
     """Record an export about to run; ValidationError when its filters are not valid."""
     filters = filters or {}
     if not statuses or set(statuses) - set(Claim.Status.values):
@@ -105,7 +110,11 @@ def export_stream(export: Export) -> Iterator[bytes]:
         raise
     finally:
         if not complete and export.status == Export.Status.RUNNING:  # the reader stopped reading
-            _finish(export, status=Export.Status.FAILED, failure=f"Stopped after {size} bytes: the download was interrupted.")
+            _finish(
+                export,
+                status=Export.Status.FAILED,
+                failure=f"Stopped after {size} bytes: the download was interrupted.",
+            )
     _finish(export, status=Export.Status.DONE, sha256=digest.hexdigest(), size=size)
 
 
@@ -139,9 +148,12 @@ def media_type(export: Export) -> str:
 def _chunks(export: Export) -> Iterator[bytes]:
     claims = selected_claims(claim_set=export.claim_set, filters=export.filters, statuses=export.statuses)
     context = build_context(
-        claims, user=export.created_by, statuses=export.statuses, claim_set=export.claim_set_name or None,
+        claims,
+        user=export.created_by,
+        statuses=export.statuses,
+        claim_set=export.claim_set_name or None,
         filters=export.filters,
-    )  # fmt: skip
+    )
     progress = _Progress(export)
 
     def records():

@@ -19,7 +19,9 @@ from workbench.audit import WEB
 def export_claims(request: HttpRequest) -> HttpResponse:
     claim_set = _claim_set(request)
     filters = services.list_filters(request.GET)
-    shown = QueryDict(claim_set.query) if claim_set and claim_set.selection == ClaimSet.Selection.FILTER else request.GET
+    shown = (
+        QueryDict(claim_set.query) if claim_set and claim_set.selection == ClaimSet.Selection.FILTER else request.GET
+    )
     form = ExportForm(request.POST or None, initial={"statuses": services.default_statuses(shown)})
     try:
         everything = services.selected_claims(claim_set=claim_set, filters=filters, statuses=Claim.Status.values)
@@ -28,9 +30,13 @@ def export_claims(request: HttpRequest) -> HttpResponse:
         counts, filter_errors = {}, error.messages
     if request.method == "POST" and form.is_valid() and not filter_errors:
         export = services.export_start(
-            export_format=form.cleaned_data["format"], user=request.user, channel=WEB, claim_set=claim_set,
-            filters=filters, statuses=form.cleaned_data["statuses"],
-        )  # fmt: skip
+            export_format=form.cleaned_data["format"],
+            user=request.user,
+            channel=WEB,
+            claim_set=claim_set,
+            filters=filters,
+            statuses=form.cleaned_data["statuses"],
+        )
         if export.claim_count <= settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS:
             return _streamed(export)
         tasks.run_export.enqueue(export.pk)
@@ -77,14 +83,16 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     export = _export(request, pk)
-    return JsonResponse({
-        "status": export.status,
-        "label": export.get_status_display(),
-        "done": export.claims_done,
-        "total": export.claim_count,
-        "percent": export.percent_done,
-        "working": export.status == Export.Status.RUNNING,
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "status": export.status,
+            "label": export.get_status_display(),
+            "done": export.claims_done,
+            "total": export.claim_count,
+            "percent": export.percent_done,
+            "working": export.status == Export.Status.RUNNING,
+        }
+    )
 
 
 @require_GET

@@ -18,14 +18,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def mixed_zip(path) -> None:
-    records = [{"title": f"Wire story {n}", "url": f"https://wire.example/{n}", "text": f"Wire story {n} body. More."}
-               for n in range(12)]  # fmt: skip
+    records = [
+        {"title": f"Wire story {n}", "url": f"https://wire.example/{n}", "text": f"Wire story {n} body. More."}
+        for n in range(12)
+    ]
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("feed.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
-        archive.writestr("page.html", "<html><head><title>Harbour reopens</title><script>alert(1)</script></head>"
-                         "<body><article><h1>Harbour reopens</h1><p>The harbour reopened on Monday after the storm."
-                         "</p><p>Ships queued outside since dawn.</p></article></body></html>")  # fmt: skip
-        archive.writestr("table.csv", "title,text,colour\nCSV story,The CSV story is told here.,red\n,No title but text.,blue\n")
+        archive.writestr(
+            "page.html",
+            "<html><head><title>Harbour reopens</title><script>alert(1)</script></head>"
+            "<body><article><h1>Harbour reopens</h1><p>The harbour reopened on Monday after the storm."
+            "</p><p>Ships queued outside since dawn.</p></article></body></html>",
+        )
+        archive.writestr(
+            "table.csv", "title,text,colour\nCSV story,The CSV story is told here.,red\n,No title but text.,blue\n"
+        )
         archive.writestr("notes/plain.txt", "A plain headline\n\nA plain story body.")
         archive.writestr("broken.json", '{"title": "half')
 
@@ -56,7 +63,9 @@ def run_slowly(job, monkeypatch, batch_id):
     return thread
 
 
-def test_an_admin_imports_a_zip_of_mixed_files(page, live_server, admin_site, log_in, screenshot, tmp_path, monkeypatch):
+def test_an_admin_imports_a_zip_of_mixed_files(
+    page, live_server, admin_site, log_in, screenshot, tmp_path, monkeypatch
+):
     archive = tmp_path / "newsroom-export.zip"
     mixed_zip(archive)
     log_in("admin")
@@ -68,7 +77,9 @@ def test_an_admin_imports_a_zip_of_mixed_files(page, live_server, admin_site, lo
     expect(page.get_by_role("progressbar")).to_be_visible()
 
     run_slowly(services.import_batch_preview, monkeypatch, batch.pk).join()
-    expect(page.get_by_role("heading", name="Preview: 16 to import, 0 duplicates, 1 rejected")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("heading", name="Preview: 16 to import, 0 duplicates, 1 rejected")).to_be_visible(
+        timeout=10_000
+    )
     preview = page.locator("#import-preview")
     expect(page.locator("#records-shown")).to_have_text("Records 1–3 of 17")
     screenshot("admin-import-preview")
@@ -106,6 +117,3 @@ def test_an_admin_imports_a_zip_of_mixed_files(page, live_server, admin_site, lo
     assert any("colour" in item["warning"] for item in report["warnings"])  # the unknown CSV column
     assert "alert" not in Article.objects.get(title="Harbour reopens").body
     screenshot("admin-import-done")
-
-
-

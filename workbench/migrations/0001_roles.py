@@ -5,13 +5,20 @@ from django.db import migrations
 from workbench.migrations import _permissions
 
 VIEW = [
-    "articles.view_article", "articles.view_passage",
-    "claims.view_claim", "claims.view_evidencelink", "claims.view_tag",
-]  # fmt: skip
+    "articles.view_article",
+    "articles.view_passage",
+    "claims.view_claim",
+    "claims.view_evidencelink",
+    "claims.view_tag",
+]
 EDIT = [
-    "claims.add_claim", "claims.change_claim", "claims.delete_claim", "claims.add_tag",
-    "claims.add_evidencelink", "claims.delete_evidencelink",
-]  # fmt: skip
+    "claims.add_claim",
+    "claims.change_claim",
+    "claims.delete_claim",
+    "claims.add_tag",
+    "claims.add_evidencelink",
+    "claims.delete_evidencelink",
+]
 REVIEW = ["claims.change_any_claim", "claims.set_verdict"]
 ROLE_PERMISSIONS = {
     "viewer": VIEW,

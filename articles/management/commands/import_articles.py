@@ -42,6 +42,8 @@ class Command(BaseCommand):
             with report.open("w", encoding="utf-8") as out:
                 out.writelines(report_json(outcome.parts))
         nothing_new = "" if outcome.counts[NEW] else " (nothing new)"
-        self.stdout.write(outcome.summary(dry_run=dry_run) + nothing_new + (" [dry run: nothing written]" if dry_run else ""))
+        self.stdout.write(
+            outcome.summary(dry_run=dry_run) + nothing_new + (" [dry run: nothing written]" if dry_run else "")
+        )
         if outcome.counts[REJECTED]:
             raise CommandError(f"{outcome.counts[REJECTED]} record(s) rejected", returncode=1)

@@ -22,7 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--set", dest="set_name", help="the claim set to export (by name)")
         parser.add_argument(
-            "--status", action="extend", nargs="+", choices=Claim.Status.values, help="statuses to include (default: verified)"
+            "--status",
+            action="extend",
+            nargs="+",
+            choices=Claim.Status.values,
+            help="statuses to include (default: verified)",
         )
         parser.add_argument("--format", required=True, choices=Export.Format.values)
         parser.add_argument("-o", "--output", required=True, help="file to write, or - for standard output")
@@ -38,11 +42,14 @@ class Command(BaseCommand):
         exporter = user_named(user)
         try:
             export = export_start(
-                export_format=format, user=exporter, channel=COMMAND, claim_set=claim_set,
+                export_format=format,
+                user=exporter,
+                channel=COMMAND,
+                claim_set=claim_set,
                 statuses=status or list(DEFAULT_STATUSES),
-            )  # fmt: skip
+            )
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages), returncode=2)
+            raise CommandError("; ".join(error.messages), returncode=2) from error
 
         if output == "-":
             export_write(export, sys.stdout.buffer)

@@ -23,13 +23,13 @@ class Command(BaseCommand):
         try:
             document = json.loads(file.read_bytes())
         except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=2)
+            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=2) from error
         except ValueError as error:
-            raise CommandError(f"{file} is not valid JSON: {error}", returncode=2)
+            raise CommandError(f"{file} is not valid JSON: {error}", returncode=2) from error
         try:
             outcome = import_claims(document, user=importer, origin=file.name)
         except ImportRefused as error:
-            raise CommandError(f"{file}: {error}", returncode=2)
+            raise CommandError(f"{file}: {error}", returncode=2) from error
         for problem in outcome.rejected:
             self.stderr.write(self.style.ERROR(f"rejected  {problem}"))
         self.stdout.write(outcome.summary())

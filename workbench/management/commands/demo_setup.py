@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from workbench.demo import add_demo_claims
 from workbench.roles import ADMIN, EDITOR, REVIEWER, ROLES
 
-DEMO_PASSWORD = "workbench-demo"
+DEMO_PASSWORD = "workbench-demo"  # noqa: S105 - the documented demo password; refused without DEBUG
 
 
 class Command(BaseCommand):
@@ -27,4 +27,8 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=role))
             self.stdout.write(f"  {role:<9} / {DEMO_PASSWORD}" + ("" if created else "  (already there)"))
         made = add_demo_claims(editor=User.objects.get(username=EDITOR), reviewer=User.objects.get(username=REVIEWER))
-        self.stdout.write(f"  {made} demo claims tagged on the seeds" if made else "  No demo claims added (there are claims already, or the seeds are not imported)")
+        self.stdout.write(
+            f"  {made} demo claims tagged on the seeds"
+            if made
+            else "  No demo claims added (there are claims already, or the seeds are not imported)"
+        )
