@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
 from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
+from articles.signals import version_created
 from articles.text import content_hash
 from workbench.audit import IMPORT, audit_channel, bulk_create_with_history, current_channel
 
@@ -165,7 +166,7 @@ def _write(articles: list[Article], user) -> None:
     # Versions must point at articles already written: write them in order of their version chains.
     for generation in _generations(articles):
         bulk_create_with_history(generation, Article, user=user)
-    _carry_claims_forward(articles)
+    _announce_versions(articles)
 
 
 def _generations(articles: list[Article]) -> list[list[Article]]:
@@ -195,12 +196,11 @@ def _write_one_by_one(articles: list[Article], user) -> None:
             article.pk = None  # the same text was stored by someone else meanwhile: a duplicate after all
 
 
-def _carry_claims_forward(articles: list[Article]) -> None:
-    from claims.services import claims_reanchor
-
+def _announce_versions(articles: list[Article]) -> None:
+    # Inside the chunk's transaction: what listeners write (claims re-anchored) commits with the articles.
     for article in articles:
         if article.previous_version_id:
-            claims_reanchor(old=article.previous_version, new=article)
+            version_created.send(sender=Article, old=article.previous_version, new=article)
 
 
 def _of(article_id: int | None, what: str) -> str:

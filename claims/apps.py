@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ClaimsConfig(AppConfig):
     name = "claims"
+
+    def ready(self) -> None:
+        from articles.signals import version_created
+        from claims import receivers
+
+        version_created.connect(receivers.reanchor_on_new_version, dispatch_uid="claims.reanchor_on_new_version")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from articles.services import import_files
+from articles.signals import version_created
 from claims.anchoring import anchor_for_quote
 from claims.models import Claim
 from claims.services import claim_create, claim_set_verdict, evidence_add_passage
@@ -130,6 +131,38 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
 
     moved = corrected.history.latest()
     assert moved.history_channel == "import" and moved.history_change_reason.startswith("re-anchored in version 2")
+
+
+def test_a_new_version_is_announced_with_the_version_it_follows(first_version):
+    heard = []
+
+    def listener(sender, *, old, new, **kwargs):
+        heard.append((sender, old.pk, new.pk, new.version, Article.objects.filter(pk=new.pk).exists()))
+
+    version_created.connect(listener)
+    try:
+        publish(CORRECTED, "story-v2.json")
+    finally:
+        version_created.disconnect(listener)
+    new = Article.objects.get(version=2)
+    assert heard == [(Article, first_version.pk, new.pk, 2, True)]
+
+
+def test_a_listener_that_fails_undoes_the_new_version_with_the_import_chunk(first_version, editor):
+    """The announcement is part of the chunk's transaction: claims never point at a version that was undone."""
+    claim = tag(first_version, "Rescuers evacuated 40 men from the region.", editor)
+
+    def failing(sender, **kwargs):
+        raise RuntimeError("listener broke")
+
+    version_created.connect(failing)
+    try:
+        with pytest.raises(RuntimeError, match="listener broke"):
+            publish(CORRECTED, "story-v2.json")
+    finally:
+        version_created.disconnect(failing)
+    assert list(Article.objects.values_list("version", flat=True)) == [1]
+    assert Claim.objects.get(pk=claim.pk).article == first_version
 
 
 def test_a_claim_found_only_approximately_is_flagged_even_when_open(first_version, editor):
