@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import set_views, views
+from claims import reader, set_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
@@ -29,4 +29,10 @@ urlpatterns = [
     path("sets/<int:pk>/edit/", set_views.set_edit, name="set-edit"),
     path("sets/<int:pk>/delete/", set_views.set_delete, name="set-delete"),
     path("sets/<int:pk>/remove/<int:claim_pk>/", set_views.set_remove, name="set-remove"),
+]
+
+# The reader, served under articles' namespace at /articles/<id>/ (see workbench/urls.py): it is where
+# claims are tagged, and every link to an article ("articles:detail") leads to it.
+reader_urlpatterns = [
+    path("<int:pk>/", reader.article_detail, name="detail"),
 ]

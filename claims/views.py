@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
-from articles.views import render_reader
 from claims import history, permissions, selectors, services
 from claims.exports.services import list_filters_query
 from claims.filters import ClaimFilter
@@ -20,6 +19,7 @@ from claims.forms import (
     VerdictForm,
 )
 from claims.models import Claim, ClaimSet, EvidenceLink
+from claims.reader import render_reader
 
 
 @require_GET
