@@ -5,7 +5,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import admin_import
+from articles.history import METADATA
 from articles.models import Article, ImportBatch
+from articles.signals import metadata_changed
 from workbench.admin import AppendOnlyHistoryAdmin
 
 PROVENANCE = (
@@ -43,6 +45,14 @@ class ArticleAdmin(AppendOnlyHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # articles come in through an import, which records their provenance
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        # The values as stored, not the form's idea of a change: a receiver acts on what really changed.
+        before = Article.objects.values(*METADATA).get(pk=obj.pk) if change else {}
+        super().save_model(request, obj, form, change)  # records the history, with the admin as its user
+        changed = [name for name in METADATA if change and before[name] != getattr(obj, name)]
+        if changed:
+            metadata_changed.send(sender=Article, article=obj, fields=changed, user=request.user)
 
     def get_urls(self):
         def view(function):
