@@ -18,10 +18,13 @@ from claims.selectors import tag_names
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The versions around this one, without their text: two ahead, so that the notice on an old version
+    # names the newest without another query (`Article.newest_version`).
+    versions = ("previous_version", "next_version", "next_version__next_version")
     article = get_object_or_404(
-        Article.objects.select_related(
-            "imported_by", "import_batch__imported_by", "previous_version", "next_version"
-        ).defer("raw", "previous_version__body", "previous_version__raw", "next_version__body", "next_version__raw"),
+        Article.objects.select_related("imported_by", "import_batch__imported_by", *versions).defer(
+            "raw", *(f"{version}__{name}" for version in versions for name in ("body", "raw"))
+        ),
         pk=pk,
     )
     return render_reader(request, article)
@@ -30,13 +33,20 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_reader(request: HttpRequest, article: Article, *, tag_form=None, status: int = 200) -> HttpResponse:
     """The reader: the body with its claims highlighted, the claims panel, and the tag form."""
     claims = list(article.claims.select_related("created_by").order_by("start", "end", "pk"))
+    may_tag = permissions.can_tag(request.user)
+    # A superseded version takes no new claims: one tagged here would never follow the text to later
+    # versions. Its claims stay readable, and the notice leads to the newest version.
+    newest = article.newest_version() if article.superseded else None
+    can_tag = may_tag and newest is None
     context = {
         "article": article,
         "blocks": highlighted_blocks(article.body, claims),
         "claims": claims,
-        "can_tag": permissions.can_tag(request.user),
+        "can_tag": can_tag,
+        "tagging_closed": may_tag and not can_tag,
+        "newest": newest,
         "tag_form": tag_form or TagClaimForm(article=article),
-        "tag_names": tag_names(),
+        "tag_names": tag_names() if can_tag else [],
         "metadata_edits": metadata_edits(article.pk),
     }
     return render(request, "claims/reader.html", context, status=status)

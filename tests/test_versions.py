@@ -211,3 +211,33 @@ def test_the_reader_links_the_versions(client, first_version):
     assert "This is version 1, kept as it was." in old_page and "Read version 2" in old_page
     new = Article.objects.get(version=2)
     assert "version 1</a> was imported earlier" in client.get(new.get_absolute_url()).content.decode()
+    assert "Claims are tagged" not in old_page  # a viewer tags nowhere: the notice only says what is newer
+
+
+def test_the_reader_of_a_superseded_version_offers_no_tagging_and_leads_to_the_newest(
+    first_version, editor_client, django_assert_max_num_queries
+):
+    publish(CORRECTED, "story-v2.json")
+    new = Article.objects.get(version=2)
+    with django_assert_max_num_queries(8):
+        old_page = editor_client.get(first_version.get_absolute_url()).content.decode()
+    assert f'<a href="{new.get_absolute_url()}">Read version 2</a>, the newest' in old_page
+    assert "Claims are tagged on the newest version: this one takes no new claims." in old_page
+    assert "Tag a claim by its words" not in old_page and 'id="tag-claim"' not in old_page
+    assert "Select words in the text to tag a claim" not in old_page and "js/reader.js" not in old_page
+
+
+def test_the_reader_of_the_newest_version_offers_tagging(first_version, editor_client):
+    publish(CORRECTED, "story-v2.json")
+    page = editor_client.get(Article.objects.get(version=2).get_absolute_url()).content.decode()
+    assert "Tag a claim by its words" in page and 'id="tag-claim"' in page and "js/reader.js" in page
+    assert "takes no new claims" not in page
+
+
+def test_the_notice_on_an_old_version_leads_past_the_next_version_to_the_newest(first_version, editor_client):
+    publish(CORRECTED, "story-v2.json")
+    publish(CORRECTED + " A later line.", "story-v3.json")
+    newest = Article.objects.get(version=3)
+    assert first_version.newest_version() == newest == newest.newest_version()
+    page = editor_client.get(first_version.get_absolute_url()).content.decode()
+    assert f'<a href="{newest.get_absolute_url()}">Read version 3</a>, the newest' in page

@@ -1,10 +1,13 @@
 """The claim workflow in a real browser: an editor tags and links, a reviewer decides."""
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Article
+from articles.services import import_files
 from claims.models import Claim
 from tests.factories import UserFactory
 
@@ -147,6 +150,32 @@ def test_a_viewer_sees_claims_but_no_tag_box(page, live_server, team, log_in):
     select_words(page, QUOTE)
     expect(page.locator("#tag-claim")).to_have_count(0)
     expect(page.get_by_text("Tag a claim by its words")).to_have_count(0)
+
+
+def test_an_old_version_offers_no_tagging_and_leads_the_editor_to_the_newest(
+    page, live_server, team, log_in, screenshot
+):
+    def publish(name, text):
+        record = {"title": "Evacuations continue", "url": "https://news.example/evacuations", "text": text}
+        import_files(files=[(name, json.dumps(record).encode())], user=None)
+
+    publish("v1.json", f"Rescuers said {QUOTE}.")
+    publish("v2.json", f"Update: corrected on Tuesday.\n\nRescuers said {QUOTE}.")
+    old, new = sorted(Article.objects.filter(url="https://news.example/evacuations"), key=lambda a: a.version)
+    log_in("editor")
+    page.goto(f"{live_server.url}{old.get_absolute_url()}")
+    notice = page.get_by_role("note").filter(has_text="kept as it was")
+    expect(notice).to_contain_text("this one takes no new claims")
+    select_words(page, QUOTE)
+    expect(page.locator("#tag-claim")).to_have_count(0)
+    expect(page.get_by_text("Tag a claim by its words")).to_have_count(0)
+    screenshot("reader-old-version")
+
+    notice.get_by_role("link", name="Read version 2").click()
+    expect(page).to_have_url(re.compile(rf"{new.get_absolute_url()}$"))
+    tag(page, QUOTE)
+    expect(page.locator("#article-body a.claim-mark")).to_have_text(QUOTE)
+    assert Claim.objects.get().article == new
 
 
 def test_an_editor_without_javascript_tags_by_pasting_words(browser, live_server, team, screenshot):
