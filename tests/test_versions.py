@@ -10,7 +10,7 @@ from articles.models import Article
 from articles.services import import_files
 from claims.anchoring import anchor_for_quote
 from claims.models import Claim
-from claims.services import claim_create, claim_set_verdict, evidence_add_passage
+from claims.services import claim_create, evidence_add_passage, verdict_record
 from tests.factories import ArticleFactory, UserFactory, _passage_of
 
 URL = "https://news.example/2017/04/evacuations"
@@ -107,7 +107,7 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
             claim=corrected, user=editor, passage=_passage_of(ArticleFactory(publisher=publisher)), stance="supports"
         )
     corrected.refresh_from_db()
-    claim_set_verdict(
+    verdict_record(
         claim=corrected, user=reviewer, status="verified", rationale="Two reports.", expected_version=corrected.version
     )
 
@@ -120,10 +120,9 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
 
     assert corrected.article == new and new.body[corrected.start : corrected.end] == corrected.quote
     assert "more than 100 men were held" in corrected.quote and corrected.anchor_confidence < 1
-    assert (
-        corrected.needs_review
-        and "quoted words changed in version 2 after the claim was verified" in corrected.review_reason
-    )
+    # Its verdict judged other words: it is suspended until a reviewer looks again.
+    assert (corrected.status, corrected.needs_review) == ("review", True)
+    assert corrected.review_reason == "The quoted words changed after the verdict."
 
     assert removed.article == first_version and removed.needs_review
     assert removed.review_reason == "Not found again in version 2 of the article."
@@ -138,7 +137,10 @@ def test_a_claim_found_only_approximately_is_flagged_even_when_open(first_versio
     claim.refresh_from_db()
     assert (claim.article.version, claim.quote) == (2, "over a hundred people were kept in secret prisons")
     assert claim.anchor_confidence < 0.8 and claim.needs_review
-    assert claim.review_reason == "Found again in version 2 only approximately: check the quote."
+    assert (
+        claim.review_reason
+        == "The quoted words changed in version 2 (found again only approximately): check the quote."
+    )
 
 
 def test_a_flagged_claim_shows_why_and_can_be_marked_checked(client, first_version, editor):
