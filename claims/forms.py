@@ -112,7 +112,7 @@ class ClaimSetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.selection != ClaimSet.Selection.FILTER:
-            del self.fields["query"]
+            self.fields.pop("query", None)
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

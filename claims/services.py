@@ -134,6 +134,22 @@ def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tag
     return claim
 
 
+def tag_rename(*, tag: Tag, user, name: str) -> Tag:
+    """Rename a tag as the tag box would write it: trimmed, unique ignoring case."""
+    if not user.has_perm("claims.change_tag"):
+        raise PermissionDenied("Only admins rename tags.")
+    names = parse_tags(name)
+    if len(names) != 1:
+        raise ValidationError({"name": "A tag is one name, without commas."})
+    taken = Tag.objects.annotate(key=Lower("name")).filter(key=names[0].lower()).exclude(pk=tag.pk)
+    if taken.exists():
+        raise ValidationError({"name": f"There is already a tag “{taken.get().name}”."})
+    tag.name = names[0]
+    tag._history_user = user
+    tag.save()
+    return tag
+
+
 def claim_delete(*, claim: Claim, user) -> None:
     if not permissions.can_delete(user, claim):
         raise PermissionDenied("You may delete only your own claims, and only while they are open.")
@@ -256,7 +272,7 @@ def evidence_add_external(
 ) -> EvidenceLink:
     link = EvidenceLink(stance=stance, note=note.strip())
     _set_external(link, url=url, title=title, publisher=publisher, accessed_on=accessed_on, quote=quote)
-    _check_not_own_article(claim, link)
+    check_not_own_article(claim, link)
     return _add_link(claim, user, link)
 
 
@@ -265,7 +281,8 @@ def _set_external(link: EvidenceLink, *, url: str, title: str, publisher: str, a
     link.accessed_on, link.quote = accessed_on, quote.strip()
 
 
-def _check_not_own_article(claim: Claim, link: EvidenceLink) -> None:
+def check_not_own_article(claim: Claim, link: EvidenceLink) -> None:
+    """A claim's own article is never its evidence, whichever door the link comes through."""
     own_url = claim.article.url
     if link.url and own_url and link.url.rstrip("/") == own_url.rstrip("/"):
         raise ValidationError("That URL is the claim's own article, which cannot be its evidence.")
@@ -305,7 +322,7 @@ def evidence_update(
     link.stance, link.note = stance, note.strip()
     if not link.passage_id:
         _set_external(link, url=url, title=title, publisher=publisher, accessed_on=accessed_on, quote=quote)
-        _check_not_own_article(link.claim, link)
+        check_not_own_article(link.claim, link)
     link.full_clean(exclude=["claim", "added_by", "passage"])
     with transaction.atomic():
         claim = _locked(link.claim, None)
