@@ -253,10 +253,21 @@ def snapshot(claim_id: int) -> dict:
     return {
         "fields": {
             name: getattr(claim, name)
-            for name in ("wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by_id")
+            for name in (
+                "wording",
+                "quote",
+                "start",
+                "end",
+                "status",
+                "verdict_rationale",
+                "reviewed_by_id",
+                "reviewed_at",
+                "created_at",
+                "verdict_basis",
+            )
         },
         "tags": sorted(claim.tags.values_list("name", flat=True)),
-        "evidence": sorted(claim.evidence.values_list("pk", "stance", "passage_id", "note")),
+        "evidence": sorted(claim.evidence.values_list("pk", "stance", "passage_id", "note", "added_at")),
     }
 
 

@@ -5,8 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from claims.checks import unknown_publishers_setting
 from claims.history import timeline
 from claims.models import Claim, EvidenceLink
+from claims.rules import independent_support
 from claims.services import (
     VerdictRefused,
     claim_mark_reviewed,
@@ -182,3 +184,33 @@ def test_the_story_says_why_the_verdict_was_suspended(verified, editor):
         "editor-user changed the wording, so the verdict (verified) no longer stands: the claim needs review"
     )
     assert last.detail == "The wording changed after the verdict."
+
+
+def test_an_unknown_setting_for_unknown_publishers_stops_the_start(settings):
+    settings.WORKBENCH_UNKNOWN_PUBLISHERS = "some"
+    [error] = unknown_publishers_setting(None)
+    assert error.id == "claims.E001" and "one of: each, together, none" in error.msg
+    settings.WORKBENCH_UNKNOWN_PUBLISHERS = "none"
+    assert unknown_publishers_setting(None) == []
+
+
+@pytest.mark.parametrize(("setting", "counted"), [("each", 3), ("together", 2), ("none", 1)])
+def test_sources_of_unknown_publisher_count_as_the_setting_says(settings, editor, setting, counted):
+    settings.WORKBENCH_UNKNOWN_PUBLISHERS = setting
+    claim = ClaimFactory(created_by=editor)
+    for publisher in ("Known", "", ""):
+        link(claim, editor, publisher)
+    assert independent_support(list(fresh(claim).evidence.select_related("passage__article"))) == counted
+
+
+def test_the_claim_page_shows_how_the_sources_were_counted(client, editor, viewer):
+    claim = ClaimFactory(created_by=editor)
+    link(claim, editor, "Daily One", title="Morning report")
+    link(claim, editor, "daily  one", title="Evening report")
+    link(claim, editor, "", title="Blog post")
+    client.force_login(viewer)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "2 of 2 independent supporting sources" in page
+    assert "<strong>Daily One</strong>: counted once\n                  (Morning report; Evening report)" in page
+    assert "<strong>Publisher unknown</strong>: counted once" in page
+    assert "each counts as a source of its own" in page

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services
@@ -141,6 +142,34 @@ def test_a_claim_found_only_approximately_is_flagged_even_when_open(first_versio
         claim.review_reason
         == "The quoted words changed in version 2 (found again only approximately): check the quote."
     )
+
+
+def test_an_open_claim_whose_figure_changed_is_flagged(first_version, editor):
+    claim = tag(first_version, "at least 100 men were detained in secret prisons", editor)
+    publish(FIRST.replace("at least 100 men", "at least 120 men"), "v2.json")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.article.version, claim.quote) == (2, "at least 120 men were detained in secret prisons")
+    assert claim.anchor_confidence >= 0.8 and (claim.status, claim.needs_review) == ("open", True)
+    assert claim.review_reason == "The quoted words changed in version 2: check the quote."
+
+
+def test_a_verified_claim_carried_word_for_word_to_a_new_version_stays_verified(first_version, editor, reviewer):
+    claim = tag(first_version, "Rescuers evacuated 40 men from the region.", editor)
+    for publisher in ("One", "Two"):
+        passage = _passage_of(ArticleFactory(publisher=publisher))
+        evidence_add_passage(claim=Claim.objects.get(pk=claim.pk), user=editor, passage=passage, stance="supports")
+    claim = Claim.objects.get(pk=claim.pk)
+    verdict_record(claim=claim, user=reviewer, status="verified", rationale="Two.", expected_version=claim.version)
+    publish(FIRST + " A later paragraph.", "v2.json")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.article.version, claim.status, claim.needs_review) == (2, "verified", False)
+
+
+def test_claims_are_tagged_on_the_newest_version_only(first_version, editor):
+    publish(CORRECTED, "story-v2.json")
+    with pytest.raises(ValidationError, match="a newer one exists: tag claims on the newest version"):
+        tag(first_version, "Officials denied every report on Monday.", editor)
+    assert tag(Article.objects.get(version=2), "Rescuers evacuated 40 men", editor).article.version == 2
 
 
 def test_a_flagged_claim_shows_why_and_can_be_marked_checked(client, first_version, editor):
