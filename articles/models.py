@@ -183,6 +183,10 @@ class Article(models.Model):
     def origin(self) -> str:
         return f"{self.origin_file} (record {self.origin_record})"
 
+    def is_superseded(self) -> bool:
+        """A newer version of this article exists."""
+        return Article.objects.filter(previous_version=self).exists()
+
 
 class Passage(models.Model):
     """A sentence-sized span of an article's body: the unit that suggestions and evidence point at."""

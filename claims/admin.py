@@ -1,13 +1,53 @@
-from django.contrib import admin
-from django.db import models
+"""The claims app in the admin. It is one more door to the same rules: every write goes through
+claims.services (and so through claims.permissions and claims.rules), like the pages'; what the
+services do not offer is shown read-only. A refusal is shown as a message and nothing is saved."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
+from claims import permissions, services
 from claims.exports.services import export_start, export_stream, filename, media_type
+from claims.forms import ClaimSetForm
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from workbench.admin import AppendOnlyHistoryAdmin
 from workbench.audit import ADMIN
+
+REFUSALS = (services.StaleClaim, ValidationError, PermissionDenied)
+
+
+class ThroughServices(AppendOnlyHistoryAdmin):
+    """Saves and deletes call a service; a refusal there is reported and the change page shown again."""
+
+    def write(self, request, action) -> None:
+        try:
+            action()
+        except REFUSALS as refusal:
+            request.workbench_refusal = refusal
+
+    def response_change(self, request, obj):
+        refusal = getattr(request, "workbench_refusal", None)
+        if refusal is None:
+            return super().response_change(request, obj)
+        text = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
+        self.message_user(request, f"Nothing was saved: {text}", messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "workbench_refusal", None) is None:
+            super().log_change(request, obj, message)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Related rows (a claim's tags) were written by the service: no form.save_m2m() here."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class EvidenceInline(admin.TabularInline):
@@ -22,33 +62,31 @@ class EvidenceInline(admin.TabularInline):
         return False  # links go through the claim page, which checks the claim's own article and records who
 
 
+class ClaimAdminForm(forms.ModelForm):
+    # The version the admin saw: a save based on an older one is refused, as on the claim page.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = ["wording", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+
 @admin.register(Claim)
-class ClaimAdmin(AppendOnlyHistoryAdmin):
+class ClaimAdmin(ThroughServices):
+    form = ClaimAdminForm
     list_display = ("wording", "status", "article", "created_by", "reviewed_by", "created_at")
-    list_filter = ("status", "tags", "created_at", "reviewed_at", "article__publisher")
+    list_filter = ("status", "needs_review", "tags", "created_at", "reviewed_at", "article__publisher")
     search_fields = ("wording", "quote", "article__title")
     list_select_related = ("article", "created_by", "reviewed_by")
     autocomplete_fields = ("tags",)
     inlines = [EvidenceInline]
     actions = ["export_bundle", "export_csv", "export_json"]
-    fields = (
-        "article",
-        "quote",
-        "prefix",
-        "suffix",
-        "start",
-        "end",
-        "wording",
-        "tags",
-        "status",
-        "verdict_rationale",
-        "reviewed_by",
-        "reviewed_at",
-        "created_by",
-        "created_at",
-        "version",
-    )
-    # The anchor must keep slicing the body, and verdicts follow the rules in claims.rules: neither is edited here.
+    # The anchor must keep slicing the body, and verdicts follow the rules in claims.rules (on the claim
+    # page): neither is edited here. The wording and the tags are, through claims.services.claim_update.
     readonly_fields = (
         "article",
         "quote",
@@ -57,6 +95,8 @@ class ClaimAdmin(AppendOnlyHistoryAdmin):
         "start",
         "end",
         "status",
+        "needs_review",
+        "review_reason",
         "verdict_rationale",
         "reviewed_by",
         "reviewed_at",
@@ -64,13 +104,34 @@ class ClaimAdmin(AppendOnlyHistoryAdmin):
         "created_at",
         "version",
     )
+    fields = ("wording", "tags", "expected_version", *readonly_fields)
 
     def has_add_permission(self, request) -> bool:
         return False  # claims are tagged in the reader, where the anchor is taken from the text
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or permissions.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_delete(request.user, obj))
+
     def save_model(self, request, obj, form, change):
-        obj.version += 1  # an editor with the claim page open must see this change before saving theirs
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        tags = ", ".join(tag.name for tag in data["tags"])
+        self.write(
+            request,
+            lambda: services.claim_update(
+                claim=obj,
+                user=request.user,
+                expected_version=data["expected_version"],
+                wording=data["wording"],
+                tags=tags,
+            ),
+        )
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj, user=request.user)
 
     @admin.action(description="Export the selected claims (bundle of every format)")
     def export_bundle(self, request, queryset):
@@ -101,14 +162,38 @@ def _export_selected(request, queryset, export_format: str) -> StreamingHttpResp
     return response
 
 
+EXTERNAL_FIELDS = ("url", "title", "publisher", "accessed_on", "quote")
+
+
+class EvidenceLinkAdminForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, assume_scheme="https", required=False, label="URL")
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["stance", "note", *EXTERNAL_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.url and data.get("url"):
+            probe = EvidenceLink(url=data["url"].strip())
+            try:
+                services.check_not_own_article(self.instance.claim, probe)
+            except ValidationError as error:
+                self.add_error("url", error)
+        return data
+
+
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(AppendOnlyHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
+class EvidenceLinkAdmin(ThroughServices):
+    form = EvidenceLinkAdminForm
     list_display = ("claim", "stance", "source", "added_by", "added_at")
     list_filter = ("stance", "added_at")
     search_fields = ("claim__wording", "url", "title", "publisher", "passage__text", "note")
     list_select_related = ("claim", "passage__article", "added_by")
-    readonly_fields = ("claim", "passage", "added_by", "added_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("claim", "passage", "added_by", "added_at")
+        return fixed + EXTERNAL_FIELDS if obj is not None and obj.passage_id else fixed
 
     @admin.display(description="Source")
     def source(self, link: EvidenceLink) -> str:
@@ -117,9 +202,30 @@ class EvidenceLinkAdmin(AppendOnlyHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_change_link(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_unlink(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        external = {name: data[name] for name in EXTERNAL_FIELDS if name in data}
+        self.write(
+            request,
+            lambda: services.evidence_update(
+                link=obj, user=request.user, stance=data["stance"], note=data["note"], **external
+            ),
+        )
+
+    def delete_model(self, request, obj):
+        services.evidence_remove(link=obj, user=request.user)
+
 
 @admin.register(Tag)
-class TagAdmin(AppendOnlyHistoryAdmin):
+class TagAdmin(ThroughServices):
     list_display = ("name", "claim_count")
     search_fields = ("name",)
 
@@ -130,19 +236,57 @@ class TagAdmin(AppendOnlyHistoryAdmin):
     def claim_count(self, tag: Tag) -> int:
         return tag.claim_total
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a used tag is taken off claims on their pages, not here
+        return actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Only an unused tag: removing a tag from claims is an edit of each claim, with its history."""
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.claims.exists())
+
+    def save_model(self, request, obj, form, change):
+        self.write(request, lambda: services.tag_rename(tag=obj, user=request.user, name=form.cleaned_data["name"]))
+
+
+class ClaimSetAdminForm(ClaimSetForm):
+    """The claim-set page's own validation (the name, a saved filter's query), plus the picked claims."""
+
+    class Meta(ClaimSetForm.Meta):
+        fields = ["name", "description", "query", "claims"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.selection != ClaimSet.Selection.PICKED:
+            self.fields.pop("claims", None)
+
 
 @admin.register(ClaimSet)
 class ClaimSetAdmin(AppendOnlyHistoryAdmin):
+    form = ClaimSetAdminForm
     list_display = ("name", "selection", "owner", "updated_at")
     list_filter = ("selection",)
     search_fields = ("name", "description", "owner__username")
     list_select_related = ("owner",)
     autocomplete_fields = ("claims",)
     readonly_fields = ("owner", "selection", "created_at", "updated_at")
-    fields = ("name", "description", "selection", "query", "claims", "owner", "created_at", "updated_at")
+
+    def get_fields(self, request, obj=None):
+        editable = ["query"] if obj is not None and obj.selection == ClaimSet.Selection.FILTER else ["claims"]
+        return ["name", "description", *editable, *self.readonly_fields]
 
     def has_add_permission(self, request) -> bool:
         return False  # sets are made from the claim list, which fills in the filter and the owner
+
+    def save_model(self, request, obj, form, change):
+        services.claim_set_save(claim_set=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.claim_set_delete(claim_set=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(Export)

@@ -6,6 +6,6 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from articles.signals import version_created
-        from claims import receivers
+        from claims import checks, receivers  # noqa: F401 - checks registers the system checks
 
         version_created.connect(receivers.reanchor_on_new_version, dispatch_uid="claims.reanchor_on_new_version")

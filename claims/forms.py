@@ -3,11 +3,10 @@ from django.http import QueryDict
 
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
-from claims.exports.services import list_filters_query
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
-from claims.rules import VERDICT_LABELS
-from claims.selectors import claim_sets_for
+from claims.rules import verdict_choices
+from claims.selectors import claim_sets_for, list_filters_query
 
 
 class TagClaimForm(forms.Form):
@@ -65,7 +64,7 @@ class VerdictForm(forms.Form):
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, VERDICT_LABELS[s]) for s in Claim.Status.values if s != claim.status]
+        self.fields["status"].choices = verdict_choices(claim)
 
 
 class PassageLinkForm(forms.Form):
@@ -113,7 +112,7 @@ class ClaimSetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.selection != ClaimSet.Selection.FILTER:
-            del self.fields["query"]
+            self.fields.pop("query", None)
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

@@ -24,7 +24,7 @@ class Entry:
     at: datetime
     user: object | None
     channel: str
-    kind: str  # tagged, verdict, edit, linked, unlinked, deleted, restored
+    kind: str  # tagged, verdict, review (a verdict suspended), edit, linked, unlinked, deleted, restored
     sentence: str
     detail: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
@@ -139,7 +139,15 @@ def _claim_entry(first, record, previous, links: list[EvidenceLink]) -> Entry | 
         return None  # only the version moved: a source was linked or removed, told by its own entry
     changed = {name for name, _, _ in changes}
     detail = ""
-    if "status" in changed:
+    if "status" in changed and record.status == Claim.Status.REVIEW:
+        others = [_label(name) for name, _, _ in changes if name != "status"]
+        verdict = previous.get_status_display().lower()
+        if others:
+            sentence = f"changed {_list(others)}, so the verdict ({verdict}) no longer stands: the claim needs review"
+        else:
+            sentence = f"changed what the verdict ({verdict}) stood on: the claim needs review"
+        kind, detail = "review", record.review_reason
+    elif "status" in changed:
         kind, sentence, detail = "verdict", _verdict_sentence(record, previous, links), record.verdict_rationale
     else:
         kind, sentence = "edit", "changed " + _list([_label(name) for name, _, _ in changes])

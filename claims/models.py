@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Passage
@@ -47,6 +48,8 @@ class Claim(models.Model):
         OPEN = "open", "Open"
         VERIFIED = "verified", "Verified"
         DISPUTED = "disputed", "Disputed"
+        # A verdict whose basis changed since: suspended until a reviewer confirms or changes it.
+        REVIEW = "review", "Needs review"
 
     # Names the claim across workbenches: an exported claim imported twice is recognised.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -67,14 +70,17 @@ class Claim(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: a restored claim keeps the time it was first tagged.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every change, so a save based on what someone saw earlier is refused, not applied.
     version = models.PositiveIntegerField(default=1)
     # How sure the anchor is: 1.0 when tagged; lower after being re-anchored in a new article version.
     anchor_confidence = models.FloatField(default=1.0)
     needs_review = models.BooleanField(default=False)
-    review_reason = models.CharField(max_length=300, blank=True)
+    review_reason = models.TextField(blank=True)
+    # What the current verdict judged (claims.basis): the wording, the anchor and the sources that counted.
+    verdict_basis = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[tags], bases=[ChannelHistoricalModel])
     objects = ClaimQuerySet.as_manager()
@@ -116,7 +122,7 @@ class EvidenceLink(models.Model):
     accessed_on = models.DateField(null=True, blank=True)
     quote = models.TextField(blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=timezone.now)  # kept when a link is restored with its claim
 
     history = HistoricalRecords(bases=[ChannelHistoricalModel])
 
@@ -144,14 +150,6 @@ class EvidenceLink(models.Model):
         if self.passage_id:
             return self.passage.article.publisher
         return self.publisher or (urlsplit(self.url).hostname or "").removeprefix("www.")
-
-    @property
-    def source_key(self) -> str:
-        """What makes two sources the same source for the two-source rule: publisher, else the document."""
-        publisher = " ".join(self.source_publisher.casefold().split())
-        if publisher:
-            return f"publisher:{publisher}"
-        return f"article:{self.passage.article_id}" if self.passage_id else f"url:{self.url}"
 
 
 class ClaimSet(models.Model):

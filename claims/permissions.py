@@ -31,6 +31,19 @@ def can_unlink(user, link: EvidenceLink) -> bool:
     return link.added_by_id == user.pk or can_edit(user, link.claim)
 
 
+def can_change_link(user, link: EvidenceLink) -> bool:
+    """Only admins change a link in place (in the admin); the pages remove a link and add another."""
+    return user.has_perm("claims.change_evidencelink")
+
+
+def can_clear_flag(user, claim: Claim) -> bool:
+    """A review flag on an open claim (an anchor to check) is cleared by its editor or a reviewer; a suspended
+    verdict only by a verdict."""
+    if claim.status == Claim.Status.REVIEW:
+        return False
+    return can_edit(user, claim) or can_set_verdict(user)
+
+
 def can_set_verdict(user) -> bool:
     return user.has_perm("claims.set_verdict")
 

@@ -1,17 +1,77 @@
 """The verdict rules, in one place: what a claim needs before a reviewer may call it verified or disputed."""
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 
 from claims import permissions
 from claims.models import Claim, EvidenceLink
 
+# The decisions a reviewer makes; "needs review" is where a verdict goes when what it judged changed.
+VERDICTS = [Claim.Status.OPEN, Claim.Status.VERIFIED, Claim.Status.DISPUTED]
+JUDGED = [Claim.Status.VERIFIED, Claim.Status.DISPUTED]
 # How each verdict reads as a choice: moving a claim back to open is reopening it.
-VERDICT_LABELS = {**dict(Claim.Status.choices), Claim.Status.OPEN: "Reopen"}
+VERDICT_LABELS = {**{status: Claim.Status(status).label for status in VERDICTS}, Claim.Status.OPEN: "Reopen"}
+# What an article or external source of unknown publisher counts as, for the two-source rule.
+UNKNOWN_PUBLISHERS = {
+    "each": "each counts as a source of its own",
+    "together": "all of them together count as one source",
+    "none": "they do not count",
+}
+
+
+@dataclass
+class SourceGroup:
+    """Supporting links that count as one source: the same publisher, or (unknown publisher) the same document."""
+
+    key: str | None  # None: not counted (an unknown publisher, when the setting says so)
+    publisher: str  # as shown; "" when unknown
+    links: list[EvidenceLink] = field(default_factory=list)
+
+
+def verdict_choices(claim: Claim) -> list[tuple[str, str]]:
+    """The verdicts a claim can move to, as a reviewer reads them: giving a suspended verdict again confirms it."""
+    suspended = claim.verdict_basis["status"] if claim.status == Claim.Status.REVIEW and claim.verdict_basis else None
+    return [
+        (status, f"Confirm: {VERDICT_LABELS[status].lower()}" if status == suspended else VERDICT_LABELS[status])
+        for status in VERDICTS
+        if status != claim.status
+    ]
+
+
+def publisher_key(publisher: str) -> str:
+    """Publishers compare ignoring case and spacing: "The  Guardian" and "the guardian" are one."""
+    return " ".join(publisher.casefold().split())
+
+
+def document_key(link: EvidenceLink) -> str:
+    return f"article:{link.passage.article_id}" if link.passage_id else f"url:{link.url}"
+
+
+def source_key(link: EvidenceLink) -> str | None:
+    """The source a link counts as: its publisher when known, else as WORKBENCH_UNKNOWN_PUBLISHERS says."""
+    publisher = publisher_key(link.source_publisher)
+    if publisher:
+        return f"publisher:{publisher}"
+    unknown = settings.WORKBENCH_UNKNOWN_PUBLISHERS
+    if unknown == "each":
+        return document_key(link)
+    return "unknown" if unknown == "together" else None
+
+
+def support_groups(links: list[EvidenceLink]) -> list[SourceGroup]:
+    """The supporting links grouped as the two-source rule counts them, counted groups first."""
+    groups: dict[str | None, SourceGroup] = {}
+    for link in links:
+        if link.stance == EvidenceLink.Stance.SUPPORTS:
+            key = source_key(link)
+            groups.setdefault(key, SourceGroup(key=key, publisher=link.source_publisher)).links.append(link)
+    return sorted(groups.values(), key=lambda group: group.key is None)
 
 
 def independent_support(links: list[EvidenceLink]) -> int:
-    """Supporting sources that are independent: different publishers where known, else different documents."""
-    return len({link.source_key for link in links if link.stance == EvidenceLink.Stance.SUPPORTS})
+    """Supporting sources that are independent: different publishers, unknown ones as the setting says."""
+    return sum(1 for group in support_groups(links) if group.key is not None)
 
 
 def verdict_blockers(*, claim: Claim, links: list[EvidenceLink], user, status: str, rationale: str | None) -> list[str]:
@@ -31,6 +91,8 @@ def reviewer_blockers(*, claim: Claim, user) -> list[str]:
 
 def claim_blockers(*, claim: Claim, links: list[EvidenceLink], status: str, rationale: str | None) -> list[str]:
     """What the claim itself still needs for `status`, whoever the reviewer."""
+    if status not in VERDICTS:
+        return [f"“{Claim.Status(status).label}” is not a verdict: choose verified, disputed or reopen."]
     if status == claim.status:
         return [f"The claim is already {claim.get_status_display().lower()}."]
     written = rationale is None or bool(rationale.strip())
@@ -44,16 +106,11 @@ def claim_blockers(*, claim: Claim, links: list[EvidenceLink], status: str, rati
                 f"Needs {more} independent supporting source{'s' if missing > 1 else ''} "
                 f"({required} from different publishers are required)."
             )
-        if not written:
-            reasons.append("Write a rationale for the verdict.")
-    elif status == Claim.Status.DISPUTED:
-        contradicted = any(link.stance == EvidenceLink.Stance.CONTRADICTS for link in links)
-        if not written:
-            reasons.append(
-                "Write a rationale for the verdict."
-                if contradicted
-                else "Needs a contradicting source or a written rationale."
-            )
-    elif status == Claim.Status.OPEN and not written:
-        reasons.append("Reopening a claim needs a reason.")
+    elif status == Claim.Status.DISPUTED and settings.WORKBENCH_DISPUTED_NEEDS_CONTRADICTING:
+        if not any(link.stance == EvidenceLink.Stance.CONTRADICTS for link in links):
+            reasons.append("Needs a contradicting source: link a source with the stance “Contradicts”.")
+    if not written:
+        reasons.append(
+            "Reopening a claim needs a reason." if status == Claim.Status.OPEN else "Write a rationale for the verdict."
+        )
     return reasons

@@ -1,25 +1,60 @@
-"""Reads shared by the claim pages."""
+"""Reads shared by the claim pages, the exports and the admin: which claims a list, a set or an export
+holds, and what a claim page shows of the rules."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from claims import permissions
+from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
-from claims.rules import VERDICT_LABELS, claim_blockers, independent_support, reviewer_blockers
+from claims.rules import claim_blockers, reviewer_blockers, verdict_choices
 
+NOT_FILTERS = {"status", "sort", "page"}
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
 CANDIDATE_ARTICLES = 50  # articles a word search reads passages of: bounds the passages written on the way
 
-__all__ = [
-    "claim_sets_for",
-    "deleted_claims",
-    "evidence_by_stance",
-    "independent_support",
-    "passage_search",
-    "tag_names",
-    "tag_text",
-    "verdict_options",
-]
+
+def list_filters(query: QueryDict) -> dict[str, list[str]]:
+    """The claim-list filters in a query (status aside: that is the export's own choice)."""
+    names = set(ClaimFilter.base_filters) - NOT_FILTERS
+    return {
+        key: values
+        for key, values in query.lists()
+        if any(key == name or key.startswith(f"{name}_") for name in names) and any(values)
+    }
+
+
+def list_filters_query(query: QueryDict) -> str:
+    """The claim list's filters as a query string, status included: what a saved-filter set keeps."""
+    kept = QueryDict(mutable=True)
+    for key, values in [*list_filters(query).items(), ("status", query.getlist("status"))]:
+        if any(values):
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+def selected_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]], statuses: list[str]) -> QuerySet:
+    claims = Claim.objects.with_contradicting()
+    if claim_set is not None:
+        if claim_set.selection == ClaimSet.Selection.PICKED:
+            claims = claims.filter(claim_sets=claim_set)
+        else:
+            claims = _filtered(claims, list_filters(QueryDict(claim_set.query)))
+    return _filtered(claims, filters).filter(status__in=statuses)
+
+
+def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
+    query = QueryDict(mutable=True)
+    for key, values in filters.items():
+        query.setlist(key, values)
+    filterset = ClaimFilter(query, queryset=claims)
+    if not filterset.is_valid():
+        raise ValidationError({field: errors for field, errors in filterset.errors.items()})
+    return filterset.qs.order_by()
 
 
 def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
@@ -30,19 +65,21 @@ def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[E
 
 
 def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[dict]:
-    """Each verdict the claim could move to, with what still stands in its way (the rationale aside).
+    """Each verdict a reviewer could give the claim now, with what still stands in their way (the rationale
+    aside). Only for those who may judge: to anyone else the claim's options are not theirs to weigh.
 
-    Anyone may read what the claim needs; what stands in the way of this reviewer shows to reviewers.
+    On a claim that needs review, giving the suspended verdict again is confirming it.
     """
-    personal = reviewer_blockers(claim=claim, user=user) if permissions.can_set_verdict(user) else []
+    if not permissions.can_set_verdict(user):
+        return []
+    personal = reviewer_blockers(claim=claim, user=user)
     return [
         {
             "status": status,
-            "label": VERDICT_LABELS[status],
+            "label": label,
             "blockers": personal + claim_blockers(claim=claim, links=links, status=status, rationale=None),
         }
-        for status in Claim.Status.values
-        if status != claim.status
+        for status, label in verdict_choices(claim)
     ]
 
 

@@ -9,11 +9,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import Article, Passage
-from claims import history, permissions
+from claims import basis, history, permissions
 from claims.anchoring import Anchor, check_anchor
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.reanchor import reanchor
-from claims.rules import verdict_blockers
+from claims.rules import JUDGED, VERDICTS, verdict_blockers
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 SURE_ENOUGH = 0.8  # a claim re-anchored with less confidence than this is flagged for a person to check
@@ -70,15 +70,36 @@ def _locked(claim: Claim, expected_version: int | None) -> Claim:
     return current
 
 
+def _links(claim: Claim) -> list[EvidenceLink]:
+    return list(claim.evidence.select_related("passage__article"))
+
+
+def _hold_to_basis(claim: Claim) -> None:
+    """A verdict stands only on what it judged: any other change suspends it until a reviewer looks again."""
+    if claim.verdict_basis is None or claim.status not in (*JUDGED, Claim.Status.REVIEW):
+        return
+    found = basis.drifts(claim.verdict_basis, claim, _links(claim))
+    if found:
+        claim.status, claim.needs_review, claim.review_reason = Claim.Status.REVIEW, True, basis.reasons(found)
+
+
 def _save(claim: Claim, user) -> None:
+    """Every write of a claim ends here: the version moves on, and the verdict is held to its basis."""
+    _hold_to_basis(claim)
     claim.version += 1
-    claim._history_user = user
+    if user is not None:  # else the history takes the request's user, if any (imports run without one)
+        claim._history_user = user
     claim.save()
 
 
 def claim_create(*, article: Article, user, anchor: Anchor, wording: str = "", tags: str = "") -> Claim:
     if not permissions.can_tag(user):
         raise PermissionDenied("Only editors, reviewers and admins tag claims.")
+    if article.is_superseded():
+        raise ValidationError(
+            f"This is version {article.version} of the article and a newer one exists: tag claims on the newest "
+            "version (claims on older versions are never carried forward)."
+        )
     check_anchor(article.body, start=anchor.start, end=anchor.end, quote=anchor.quote)
     tag_names = parse_tags(tags)
     with transaction.atomic():
@@ -111,6 +132,22 @@ def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tag
         _save(claim, user)
         claim.tags.set(tags_named(tag_names, user))
     return claim
+
+
+def tag_rename(*, tag: Tag, user, name: str) -> Tag:
+    """Rename a tag as the tag box would write it: trimmed, unique ignoring case."""
+    if not user.has_perm("claims.change_tag"):
+        raise PermissionDenied("Only admins rename tags.")
+    names = parse_tags(name)
+    if len(names) != 1:
+        raise ValidationError({"name": "A tag is one name, without commas."})
+    taken = Tag.objects.annotate(key=Lower("name")).filter(key=names[0].lower()).exclude(pk=tag.pk)
+    if taken.exists():
+        raise ValidationError({"name": f"There is already a tag “{taken.get().name}”."})
+    tag.name = names[0]
+    tag._history_user = user
+    tag.save()
+    return tag
 
 
 def claim_delete(*, claim: Claim, user) -> None:
@@ -184,12 +221,16 @@ def claim_rollback(*, claim: Claim, user, history_id: int) -> Claim:
             "verdict_rationale",
             "reviewed_by_id",
             "reviewed_at",
+            "verdict_basis",
+            "needs_review",
+            "review_reason",
         ):
             setattr(claim, name, getattr(target, name))
+        # The links first: the claim's save holds the verdict to its basis, sources included.
+        _rollback_links(claim, user, history.links_at(claim.pk, target.history_date), reason)
         claim._change_reason = reason
         _save(claim, user)
         claim.tags.set(row.tag for row in target.historicalclaim_tags_set.all())
-        _rollback_links(claim, user, history.links_at(claim.pk, target.history_date), reason)
     return claim
 
 
@@ -229,19 +270,22 @@ def evidence_add_external(
     quote: str = "",
     note: str = "",
 ) -> EvidenceLink:
-    link = EvidenceLink(
-        url=url.strip(),
-        title=title.strip(),
-        publisher=publisher.strip(),
-        accessed_on=accessed_on,
-        quote=quote.strip(),
-        stance=stance,
-        note=note.strip(),
-    )
-    own_url = claim.article.url
-    if own_url and link.url.rstrip("/") == own_url.rstrip("/"):
-        raise ValidationError("That URL is the claim's own article, which cannot be its evidence.")
+    link = EvidenceLink(stance=stance, note=note.strip())
+    _set_external(link, url=url, title=title, publisher=publisher, accessed_on=accessed_on, quote=quote)
+    check_not_own_article(claim, link)
     return _add_link(claim, user, link)
+
+
+def _set_external(link: EvidenceLink, *, url: str, title: str, publisher: str, accessed_on, quote: str) -> None:
+    link.url, link.title, link.publisher = url.strip(), title.strip(), publisher.strip()
+    link.accessed_on, link.quote = accessed_on, quote.strip()
+
+
+def check_not_own_article(claim: Claim, link: EvidenceLink) -> None:
+    """A claim's own article is never its evidence, whichever door the link comes through."""
+    own_url = claim.article.url
+    if link.url and own_url and link.url.rstrip("/") == own_url.rstrip("/"):
+        raise ValidationError("That URL is the claim's own article, which cannot be its evidence.")
 
 
 def _add_link(claim: Claim, user, link: EvidenceLink) -> EvidenceLink:
@@ -260,6 +304,34 @@ def _add_link(claim: Claim, user, link: EvidenceLink) -> EvidenceLink:
     return link
 
 
+def evidence_update(
+    *,
+    link: EvidenceLink,
+    user,
+    stance: str,
+    note: str = "",
+    url: str = "",
+    title: str = "",
+    publisher: str = "",
+    accessed_on: date | None = None,
+    quote: str = "",
+) -> EvidenceLink:
+    """Change a link's stance or note, or an external source's details: a new version of its claim."""
+    if not permissions.can_change_link(user, link):
+        raise PermissionDenied("Only admins change a source link; editors remove it and link it again.")
+    link.stance, link.note = stance, note.strip()
+    if not link.passage_id:
+        _set_external(link, url=url, title=title, publisher=publisher, accessed_on=accessed_on, quote=quote)
+        check_not_own_article(link.claim, link)
+    link.full_clean(exclude=["claim", "added_by", "passage"])
+    with transaction.atomic():
+        claim = _locked(link.claim, None)
+        link._history_user = user
+        link.save()
+        _save(claim, user)
+    return link
+
+
 def evidence_remove(*, link: EvidenceLink, user) -> None:
     if not permissions.can_unlink(user, link):
         raise PermissionDenied("You may remove only the links you added, or links on claims you may edit.")
@@ -270,17 +342,24 @@ def evidence_remove(*, link: EvidenceLink, user) -> None:
         _save(claim, user)
 
 
-def claim_set_verdict(*, claim: Claim, user, status: str, rationale: str, expected_version: int) -> Claim:
-    """Verify, dispute or reopen a claim, under the rules in claims.rules, safely against a racing reviewer."""
-    if status not in Claim.Status.values:
+def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_version: int) -> Claim:
+    """Verify, dispute or reopen a claim, under the rules in claims.rules, safely against a racing reviewer.
+
+    A verified or disputed claim keeps what it was judged on (claims.basis), so that a later change to it
+    is noticed; recording a verdict again on a claim that needs review is how a reviewer confirms it.
+    """
+    if status not in VERDICTS:
         raise ValidationError({"status": f"Unknown verdict {status!r}."})
     with transaction.atomic():
         claim = _locked(claim, expected_version)
-        links = list(claim.evidence.select_related("passage__article"))
+        links = _links(claim)
         reasons = verdict_blockers(claim=claim, links=links, user=user, status=status, rationale=rationale)
         if reasons:
             raise VerdictRefused(reasons)
+        if claim.status == Claim.Status.REVIEW:
+            claim._change_reason = f"reviewed after: {claim.review_reason}"
         claim.status = status
+        claim.verdict_basis = basis.basis_of(claim, links) if status in JUDGED else None
         claim.needs_review, claim.review_reason = False, ""  # a fresh decision answers any review flag
         claim.verdict_rationale = rationale.strip()
         claim.reviewed_by = user
@@ -290,11 +369,17 @@ def claim_set_verdict(*, claim: Claim, user, status: str, rationale: str, expect
 
 
 def claim_mark_reviewed(*, claim: Claim, user, expected_version: int) -> Claim:
-    """Someone checked a flagged claim (its new anchor, its verdict) and found it right."""
-    if not (permissions.can_edit(user, claim) or permissions.can_set_verdict(user)):
-        raise PermissionDenied("Only the claim's editor or a reviewer may clear its review flag.")
+    """Someone checked a flagged claim (its new anchor) and found it right. A suspended verdict needs a verdict."""
+    if not permissions.can_clear_flag(user, claim):
+        raise PermissionDenied(
+            "A reviewer must confirm or change this verdict."
+            if claim.status == Claim.Status.REVIEW
+            else "Only the claim's editor or a reviewer may clear its review flag."
+        )
     with transaction.atomic():
         claim = _locked(claim, expected_version)
+        if claim.status == Claim.Status.REVIEW:
+            raise PermissionDenied("A reviewer must confirm or change this verdict.")
         claim._change_reason = f"checked after: {claim.review_reason}"
         claim.needs_review, claim.review_reason, claim.anchor_confidence = False, "", 1.0
         _save(claim, user)
@@ -306,7 +391,8 @@ def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
 
     Each claim found again moves to the new version with its new anchor and the confidence of the
     match; one not found stays on the old version. Either way the person who must look again is told:
-    a claim that could not be re-anchored, or whose quoted words changed after a verdict, needs review.
+    a claim that could not be re-anchored, whose quoted words changed, or that was found only
+    approximately needs review; a verdict whose anchor changed is suspended (claims.basis).
     """
     moved = []
     for claim in Claim.objects.filter(article=old).select_for_update():
@@ -328,21 +414,32 @@ def claims_reanchor(*, old: Article, new: Article) -> list[Claim]:
             claim.start, claim.end, claim.quote = anchor.start, anchor.end, anchor.quote
             claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
             claim.anchor_confidence = found.confidence
-            if found.quote_changed and claim.status != Claim.Status.OPEN:
+            approximate = found.confidence < SURE_ENOUGH
+            if found.quote_changed:
+                how = " (found again only approximately)" if approximate else ""
                 claim.needs_review = True
-                claim.review_reason = (
-                    f"The quoted words changed in version {new.version} after the claim was {claim.status}."
-                )
-            elif found.confidence < SURE_ENOUGH:
+                claim.review_reason = f"The quoted words changed in version {new.version}{how}: check the quote."
+            elif approximate:
                 claim.needs_review = True
                 claim.review_reason = f"Found again in version {new.version} only approximately: check the quote."
             claim._change_reason = (
                 f"re-anchored in version {new.version} ({found.method}, confidence {found.confidence:.2f})"
             )
             moved.append(claim)
-        claim.version += 1
-        claim.save()
+        _save(claim, None)
     return moved
+
+
+def claims_recheck_sources(*, article: Article) -> int:
+    """Hold every judged claim that cites `article` to its basis again (its publisher changed, say)."""
+    cited = EvidenceLink.objects.filter(passage__article=article).values("claim_id")
+    judged = Claim.objects.filter(pk__in=cited, status__in=JUDGED).select_for_update()
+    suspended = 0
+    with transaction.atomic():
+        for claim in judged:
+            _save(claim, None)
+            suspended += claim.status == Claim.Status.REVIEW
+    return suspended
 
 
 # --- Claim sets -------------------------------------------------------------------------------

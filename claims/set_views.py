@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import permissions, selectors, services
-from claims.exports.services import list_filters, selected_claims
 from claims.forms import AddToSetForm, ClaimSetForm
 from claims.models import Claim, ClaimSet
+from claims.selectors import list_filters, selected_claims
 
 
 @require_GET

@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
-from claims import history, permissions, selectors, services
-from claims.exports.services import list_filters_query
+from claims import basis, history, permissions, rules, selectors, services
 from claims.filters import ClaimFilter
 from claims.forms import (
     ClaimEditForm,
@@ -38,7 +37,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
         "picked_sets": selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED),
-        "saved_filter": list_filters_query(request.GET),
+        "saved_filter": selectors.list_filters_query(request.GET),
     }
     return render(request, "claims/list.html", context)
 
@@ -80,9 +79,15 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "context_before": claim.article.body[max(0, claim.start - 300) : claim.start],
         "context_after": claim.article.body[claim.end : claim.end + 300],
         "evidence": selectors.evidence_by_stance(links),
-        "independent_support": selectors.independent_support(links),
+        "independent_support": rules.independent_support(links),
         "required_support": settings.WORKBENCH_MIN_SUPPORTING_SOURCES,
+        "support_groups": rules.support_groups(links),
+        "unknown_publishers": rules.UNKNOWN_PUBLISHERS[settings.WORKBENCH_UNKNOWN_PUBLISHERS],
+        "drifts": basis.drifts(claim.verdict_basis, claim, links)
+        if claim.status == Claim.Status.REVIEW and claim.verdict_basis
+        else [],
         "verdict_options": selectors.verdict_options(claim=claim, links=links, user=user),
+        "can_clear_flag": permissions.can_clear_flag(user, claim),
         "can_edit": permissions.can_edit(user, claim),
         "can_delete": permissions.can_delete(user, claim),
         "can_link": permissions.can_link(user),
@@ -222,7 +227,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, claim, verdict_form=form, status=400)
     try:
-        claim = services.claim_set_verdict(
+        claim = services.verdict_record(
             claim=claim,
             user=request.user,
             status=form.cleaned_data["status"],

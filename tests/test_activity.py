@@ -20,10 +20,10 @@ from claims.models import Claim
 from claims.services import (
     claim_create,
     claim_delete,
-    claim_set_verdict,
     claim_update,
     evidence_add_passage,
     evidence_remove,
+    verdict_record,
 )
 from tests.factories import ArticleFactory, UserFactory, _passage_of
 from workbench.audit import audit_channel
@@ -66,7 +66,7 @@ def reword(claim, editor, wording, tags):
 
 def verify(claim, reviewer):
     claim = fresh(claim)
-    return claim_set_verdict(
+    return verdict_record(
         claim=claim, user=reviewer, status="verified", rationale="Two reports agree.", expected_version=claim.version
     )
 

@@ -33,6 +33,7 @@ def test_an_admin_edit_of_the_wording_bumps_the_version_and_keeps_the_anchor(adm
         {
             "wording": "Admin wording",
             "tags": [],
+            "expected_version": claim.version,
             "evidence-TOTAL_FORMS": 0,
             "evidence-INITIAL_FORMS": 0,
             "start": 3,

@@ -117,7 +117,7 @@ def test_status_counts_follow_the_other_filters(editor_client, editor):
     for status in ("open", "open", "verified"):
         ClaimFactory(created_by=editor, status=status)
     response = editor_client.get(reverse("claims:list"), {"status": "verified"})
-    assert response.context["status_counts"] == {"open": 2, "verified": 1, "disputed": 0}
+    assert response.context["status_counts"] == {"open": 2, "verified": 1, "disputed": 0, "review": 0}
     assert response.context["page"].paginator.count == 1
 
 
@@ -126,7 +126,7 @@ def test_status_counts_follow_a_text_search(editor_client, editor):
     ClaimFactory(created_by=editor, wording="Aid convoy delayed")
     ClaimFactory(created_by=editor, wording="Unrelated")
     response = editor_client.get(reverse("claims:list"), {"q": "convoy", "status": "open"})
-    assert response.context["status_counts"] == {"open": 1, "verified": 1, "disputed": 0}
+    assert response.context["status_counts"] == {"open": 1, "verified": 1, "disputed": 0, "review": 0}
 
 
 def test_has_contradicting_source_filter(editor_client, editor):
@@ -146,13 +146,24 @@ def test_the_claim_list_runs_a_constant_number_of_queries(editor_client, editor,
         editor_client.get(reverse("claims:list"), {"sort": "-created"})
 
 
-def test_the_claim_page_shows_context_sources_by_stance_and_what_the_verdict_needs(editor_client, editor):
+def test_the_claim_page_shows_context_sources_by_stance_and_what_the_verdict_needs(client, editor, reviewer):
     claim = ClaimFactory(created_by=editor)
     PassageEvidenceFactory(claim=claim, stance="supports", passage=_passage_of(ArticleFactory(title="Backing report")))
-    content = editor_client.get(claim.get_absolute_url()).content.decode()
+    client.force_login(reviewer)
+    content = client.get(claim.get_absolute_url()).content.decode()
     assert f"<mark>{claim.quote}</mark>" in content
     assert "Backing report" in content and "1 of 2 independent supporting sources" in content
     assert "Needs one more independent supporting source" in content
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_only_those_who_may_judge_are_told_what_a_verdict_needs(client, request, editor, role):
+    claim = ClaimFactory(created_by=editor)
+    client.force_login(request.getfixturevalue(role))
+    content = client.get(claim.get_absolute_url()).content.decode()
+    assert "0 of 2 independent supporting sources" in content
+    for offer in ("allowed with a rationale", "Needs one more", "Reopen", "Record verdict"):
+        assert offer not in content
 
 
 def test_the_claim_page_runs_a_constant_number_of_queries(client, reviewer, editor):

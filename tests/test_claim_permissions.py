@@ -106,6 +106,7 @@ def test_an_editor_may_remove_a_link_they_added_to_another_editors_claim(client,
 
 @pytest.mark.parametrize("role, expected", matrix([False, False, False, False, True, True]))
 def test_who_may_set_a_verdict(client, people, claim, role, expected):
+    PassageEvidenceFactory(claim=claim, stance="contradicts")
     act_as(client, people, role)
     response = client.post(
         reverse("claims:verdict", args=[claim.pk]),

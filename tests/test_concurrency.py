@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from claims.models import Claim
-from claims.services import StaleClaim, claim_set_verdict, claim_update
+from claims.services import StaleClaim, claim_update, verdict_record
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(contested
     seen = contested_claim.version
 
     def decide(user, status):
-        return lambda: claim_set_verdict(
+        return lambda: verdict_record(
             claim=contested_claim, user=user, status=status, rationale=f"{status} by {user}", expected_version=seen
         )
 
@@ -81,7 +81,7 @@ def test_a_verdict_waits_for_an_edit_holding_the_row_and_then_sees_it(contested_
     def verdict():
         locked.wait(timeout=10)
         threading.Timer(0.5, release.set).start()  # the edit commits while the verdict waits on the lock
-        return claim_set_verdict(
+        return verdict_record(
             claim=contested_claim, user=reviewer, status="verified", rationale="Two sources", expected_version=seen
         )
 

@@ -60,7 +60,7 @@ def test_json_is_one_document_with_the_claims_and_their_articles(every_kind_of_c
     document = json.loads(render(json_format.render))
     assert document["schema_version"] == SCHEMA_VERSION
     assert document["claim_count"] == 3
-    assert document["selection"]["statuses"] == ["open", "verified", "disputed"]
+    assert document["selection"]["statuses"] == ["open", "verified", "disputed", "review"]
     verified = next(c for c in document["claims"] if c["status"] == "verified")
     assert verified["anchor"]["quote"] == "The ministry said hospital waiting times fell by 12% in 2024."
     assert verified["anchor"]["start"] == 0

@@ -21,10 +21,10 @@ from claims.services import (
     claim_delete,
     claim_restore,
     claim_rollback,
-    claim_set_verdict,
     claim_update,
     evidence_add_passage,
     evidence_remove,
+    verdict_record,
 )
 from tests.factories import ArticleFactory, ClaimFactory, _passage_of
 
@@ -76,7 +76,7 @@ def test_a_verdict_records_status_rationale_and_reviewer(editor, reviewer):
     claim = ClaimFactory(created_by=editor)
     link(claim, editor, "One")
     link(claim, editor, "Two")
-    claim_set_verdict(
+    verdict_record(
         claim=claim, user=reviewer, status="verified", rationale="Two outlets.", expected_version=fresh(claim).version
     )
     record = fresh(claim).history.latest()
@@ -158,7 +158,7 @@ def test_the_claim_page_tells_the_whole_story_in_order(client, seeded, editor, r
     link(claim, editor, "Two")
     contradicting = link(claim, editor, "Three", stance="contradicts")
     for status, rationale in (("verified", "Two outlets."), ("open", "A new report."), ("disputed", "Wire disagrees.")):
-        claim_set_verdict(
+        verdict_record(
             claim=claim, user=reviewer, status=status, rationale=rationale, expected_version=fresh(claim).version
         )
     evidence_remove(link=contradicting, user=reviewer)
@@ -175,6 +175,7 @@ def test_the_claim_page_tells_the_whole_story_in_order(client, seeded, editor, r
         r"reviewer-user reopened it \(it was verified\)",
         r"reviewer-user marked it disputed: one contradicting source",
         r"reviewer-user removed a contradicting source from “Article number \d+”",
+        r"reviewer-user changed what the verdict \(disputed\) stood on: the claim needs review",
     ]
     assert len(story) == len(expected)
     for sentence, pattern in zip(story, expected, strict=True):
@@ -252,10 +253,21 @@ def snapshot(claim_id: int) -> dict:
     return {
         "fields": {
             name: getattr(claim, name)
-            for name in ("wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by_id")
+            for name in (
+                "wording",
+                "quote",
+                "start",
+                "end",
+                "status",
+                "verdict_rationale",
+                "reviewed_by_id",
+                "reviewed_at",
+                "created_at",
+                "verdict_basis",
+            )
         },
         "tags": sorted(claim.tags.values_list("name", flat=True)),
-        "evidence": sorted(claim.evidence.values_list("pk", "stance", "passage_id", "note")),
+        "evidence": sorted(claim.evidence.values_list("pk", "stance", "passage_id", "note", "added_at")),
     }
 
 
@@ -266,7 +278,7 @@ def test_an_admin_restores_a_deleted_claim_with_its_links(admin_user, editor, re
     link(claim, editor, "One")
     link(claim, editor, "Two", stance="contradicts")
     claim_update(claim=fresh(claim), user=editor, expected_version=fresh(claim).version, wording="Kept", tags="x, y")
-    claim_set_verdict(
+    verdict_record(
         claim=claim, user=reviewer, status="disputed", rationale="No.", expected_version=fresh(claim).version
     )
     before = snapshot(claim.pk)
@@ -288,7 +300,7 @@ def test_an_admin_rolls_a_claim_back_to_an_earlier_version_evidence_included(adm
     target = fresh(claim).history.latest()
     before = snapshot(claim.pk)
 
-    claim_set_verdict(
+    verdict_record(
         claim=claim, user=reviewer, status="verified", rationale="Ok.", expected_version=fresh(claim).version
     )
     evidence_remove(link=kept, user=reviewer)

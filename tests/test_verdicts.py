@@ -7,9 +7,9 @@ from claims.models import Claim, EvidenceLink
 from claims.services import (
     StaleClaim,
     VerdictRefused,
-    claim_set_verdict,
     evidence_add_external,
     evidence_add_passage,
+    verdict_record,
 )
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, _passage_of
 
@@ -27,7 +27,7 @@ def support(claim, publisher, stance=SUPPORTS):
 
 def verdict(claim, user, status, rationale="Checked against the sources."):
     claim.refresh_from_db()
-    return claim_set_verdict(claim=claim, user=user, status=status, rationale=rationale, expected_version=claim.version)
+    return verdict_record(claim=claim, user=user, status=status, rationale=rationale, expected_version=claim.version)
 
 
 def refusal(claim, user, status, rationale="Checked against the sources."):
@@ -105,6 +105,7 @@ def test_an_editor_cannot_set_a_verdict(claim, editor, viewer):
 
 
 def test_an_admin_can_set_a_verdict(claim, admin_user):
+    support(claim, "Wire", stance=CONTRADICTS)
     assert verdict(claim, admin_user, "disputed").status == "disputed"
 
 
@@ -116,6 +117,7 @@ def test_a_reviewer_cannot_judge_a_claim_they_tagged(reviewer):
 def test_the_four_eyes_rule_can_be_turned_off(reviewer, settings):
     settings.WORKBENCH_FOUR_EYES = False
     claim = ClaimFactory(created_by=reviewer)
+    support(claim, "Wire", stance=CONTRADICTS)
     assert verdict(claim, reviewer, "disputed").status == "disputed"
 
 
@@ -124,14 +126,25 @@ def test_disputed_with_a_contradicting_source_is_allowed(claim, reviewer):
     assert verdict(claim, reviewer, "disputed", "The wire report says otherwise.").status == "disputed"
 
 
-def test_disputed_with_a_written_rationale_and_no_source_is_allowed(claim, reviewer):
-    assert (
-        verdict(claim, reviewer, "disputed", "The figure is impossible: the town has 50 people.").status == "disputed"
+def test_disputed_needs_a_contradicting_source(claim, reviewer):
+    assert refusal(claim, reviewer, "disputed", "The figure is impossible: the town has 50 people.") == (
+        "Needs a contradicting source: link a source with the stance “Contradicts”."
     )
 
 
-def test_disputed_without_source_or_rationale_is_refused(claim, reviewer):
-    assert refusal(claim, reviewer, "disputed", "  ") == "Needs a contradicting source or a written rationale."
+def test_disputed_on_a_rationale_alone_when_the_newsroom_allows_it(claim, reviewer, settings):
+    settings.WORKBENCH_DISPUTED_NEEDS_CONTRADICTING = False
+    assert (
+        verdict(claim, reviewer, "disputed", "The figure is impossible: the town has 50 people.").status == "disputed"
+    )
+    other = ClaimFactory(created_by=claim.created_by)
+    assert refusal(other, reviewer, "disputed", "  ") == "Write a rationale for the verdict."
+
+
+def test_disputed_without_source_or_rationale_says_both(claim, reviewer):
+    assert refusal(claim, reviewer, "disputed", "  ") == (
+        "Needs a contradicting source: link a source with the stance “Contradicts”. Write a rationale for the verdict."
+    )
 
 
 def test_every_verdict_needs_a_rationale(claim, reviewer):
@@ -141,6 +154,7 @@ def test_every_verdict_needs_a_rationale(claim, reviewer):
 
 
 def test_reopening_needs_a_reason_and_keeps_it(claim, reviewer):
+    support(claim, "Wire", stance=CONTRADICTS)
     verdict(claim, reviewer, "disputed")
     assert refusal(claim, reviewer, "open", "") == "Reopening a claim needs a reason."
     reopened = verdict(claim, reviewer, "open", "A new report came in.")
@@ -148,6 +162,7 @@ def test_reopening_needs_a_reason_and_keeps_it(claim, reviewer):
 
 
 def test_the_same_verdict_twice_is_refused(claim, reviewer):
+    support(claim, "Wire", stance=CONTRADICTS)
     verdict(claim, reviewer, "disputed")
     assert "already disputed" in refusal(claim, reviewer, "disputed")
 
@@ -157,7 +172,7 @@ def test_a_verdict_based_on_a_stale_version_is_refused(claim, reviewer, editor):
     passage = _passage_of(ArticleFactory())
     evidence_add_passage(claim=claim, user=editor, passage=passage, stance=CONTRADICTS)  # meanwhile
     with pytest.raises(StaleClaim):
-        claim_set_verdict(claim=claim, user=reviewer, status="verified", rationale="x", expected_version=seen)
+        verdict_record(claim=claim, user=reviewer, status="verified", rationale="x", expected_version=seen)
     assert Claim.objects.get(pk=claim.pk).status == "open"
 
 

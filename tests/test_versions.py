@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services
@@ -11,7 +12,7 @@ from articles.services import import_files
 from articles.signals import version_created
 from claims.anchoring import anchor_for_quote
 from claims.models import Claim
-from claims.services import claim_create, claim_set_verdict, evidence_add_passage
+from claims.services import claim_create, evidence_add_passage, verdict_record
 from tests.factories import ArticleFactory, UserFactory, _passage_of
 
 URL = "https://news.example/2017/04/evacuations"
@@ -108,7 +109,7 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
             claim=corrected, user=editor, passage=_passage_of(ArticleFactory(publisher=publisher)), stance="supports"
         )
     corrected.refresh_from_db()
-    claim_set_verdict(
+    verdict_record(
         claim=corrected, user=reviewer, status="verified", rationale="Two reports.", expected_version=corrected.version
     )
 
@@ -121,10 +122,9 @@ def test_claims_move_to_the_new_version_and_those_to_recheck_are_flagged(first_v
 
     assert corrected.article == new and new.body[corrected.start : corrected.end] == corrected.quote
     assert "more than 100 men were held" in corrected.quote and corrected.anchor_confidence < 1
-    assert (
-        corrected.needs_review
-        and "quoted words changed in version 2 after the claim was verified" in corrected.review_reason
-    )
+    # Its verdict judged other words: it is suspended until a reviewer looks again.
+    assert (corrected.status, corrected.needs_review) == ("review", True)
+    assert corrected.review_reason == "The quoted words changed after the verdict."
 
     assert removed.article == first_version and removed.needs_review
     assert removed.review_reason == "Not found again in version 2 of the article."
@@ -171,7 +171,38 @@ def test_a_claim_found_only_approximately_is_flagged_even_when_open(first_versio
     claim.refresh_from_db()
     assert (claim.article.version, claim.quote) == (2, "over a hundred people were kept in secret prisons")
     assert claim.anchor_confidence < 0.8 and claim.needs_review
-    assert claim.review_reason == "Found again in version 2 only approximately: check the quote."
+    assert (
+        claim.review_reason
+        == "The quoted words changed in version 2 (found again only approximately): check the quote."
+    )
+
+
+def test_an_open_claim_whose_figure_changed_is_flagged(first_version, editor):
+    claim = tag(first_version, "at least 100 men were detained in secret prisons", editor)
+    publish(FIRST.replace("at least 100 men", "at least 120 men"), "v2.json")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.article.version, claim.quote) == (2, "at least 120 men were detained in secret prisons")
+    assert claim.anchor_confidence >= 0.8 and (claim.status, claim.needs_review) == ("open", True)
+    assert claim.review_reason == "The quoted words changed in version 2: check the quote."
+
+
+def test_a_verified_claim_carried_word_for_word_to_a_new_version_stays_verified(first_version, editor, reviewer):
+    claim = tag(first_version, "Rescuers evacuated 40 men from the region.", editor)
+    for publisher in ("One", "Two"):
+        passage = _passage_of(ArticleFactory(publisher=publisher))
+        evidence_add_passage(claim=Claim.objects.get(pk=claim.pk), user=editor, passage=passage, stance="supports")
+    claim = Claim.objects.get(pk=claim.pk)
+    verdict_record(claim=claim, user=reviewer, status="verified", rationale="Two.", expected_version=claim.version)
+    publish(FIRST + " A later paragraph.", "v2.json")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.article.version, claim.status, claim.needs_review) == (2, "verified", False)
+
+
+def test_claims_are_tagged_on_the_newest_version_only(first_version, editor):
+    publish(CORRECTED, "story-v2.json")
+    with pytest.raises(ValidationError, match="a newer one exists: tag claims on the newest version"):
+        tag(first_version, "Officials denied every report on Monday.", editor)
+    assert tag(Article.objects.get(version=2), "Rescuers evacuated 40 men", editor).article.version == 2
 
 
 def test_a_flagged_claim_shows_why_and_can_be_marked_checked(client, first_version, editor):

@@ -97,7 +97,7 @@ def add_demo_claims(*, editor, reviewer) -> int:
             if verdict:
                 claim.refresh_from_db()
                 status, rationale = verdict
-                services.claim_set_verdict(
+                services.verdict_record(
                     claim=claim, user=reviewer, status=status, rationale=rationale, expected_version=claim.version
                 )
     return len(DEMO_CLAIMS)

@@ -174,6 +174,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**2
 WORKBENCH_FOUR_EYES = envbool("WORKBENCH_FOUR_EYES", "True")
 # The two-source rule: independent supporting sources a claim needs to be verified.
 WORKBENCH_MIN_SUPPORTING_SOURCES = envint("WORKBENCH_MIN_SUPPORTING_SOURCES", "2")
+# What sources of unknown publisher count as: "each" (each article or site on its own), "together" (all of
+# them as one source) or "none" (not at all). claims/rules.py reads it.
+WORKBENCH_UNKNOWN_PUBLISHERS = os.getenv("WORKBENCH_UNKNOWN_PUBLISHERS", "each")
+# A claim is disputed only with a contradicting source linked; off, a written rationale is enough.
+WORKBENCH_DISPUTED_NEEDS_CONTRADICTING = envbool("WORKBENCH_DISPUTED_NEEDS_CONTRADICTING", "True")
 # Exports: who publishes the reviews, where claim pages live (exports link to them), and how many
 # claims the browser downloads at once before an export becomes a background job.
 WORKBENCH_ORGANISATION_NAME = os.getenv("WORKBENCH_ORGANISATION_NAME", "Workbench newsroom")

@@ -8,7 +8,6 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -16,57 +15,17 @@ from claims.exports import bundle
 from claims.exports.context import build_context
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import CHUNK, claim_records
-from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, Export
+from claims.selectors import selected_claims
 
 BUFFER = 2**16  # bytes per chunk sent
 DEFAULT_STATUSES = [Claim.Status.VERIFIED]
-NOT_FILTERS = {"status", "sort", "page"}
-
-
-def list_filters(query: QueryDict) -> dict[str, list[str]]:
-    """The claim-list filters in a query (status aside: that is the export's own choice)."""
-    names = set(ClaimFilter.base_filters) - NOT_FILTERS
-    return {
-        key: values
-        for key, values in query.lists()
-        if any(key == name or key.startswith(f"{name}_") for name in names) and any(values)
-    }
-
-
-def list_filters_query(query: QueryDict) -> str:
-    """The claim list's filters as a query string, status included: what a saved-filter set keeps."""
-    kept = QueryDict(mutable=True)
-    for key, values in [*list_filters(query).items(), ("status", query.getlist("status"))]:
-        if any(values):
-            kept.setlist(key, values)
-    return kept.urlencode()
 
 
 def default_statuses(query: QueryDict) -> list[str]:
     """Verified claims, unless the claim list was showing another status."""
     status = query.get("status")
     return [status] if status in Claim.Status.values else list(DEFAULT_STATUSES)
-
-
-def selected_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]], statuses: list[str]) -> QuerySet:
-    claims = Claim.objects.with_contradicting()
-    if claim_set is not None:
-        if claim_set.selection == ClaimSet.Selection.PICKED:
-            claims = claims.filter(claim_sets=claim_set)
-        else:
-            claims = _filtered(claims, list_filters(QueryDict(claim_set.query)))
-    return _filtered(claims, filters).filter(status__in=statuses)
-
-
-def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
-    query = QueryDict(mutable=True)
-    for key, values in filters.items():
-        query.setlist(key, values)
-    filterset = ClaimFilter(query, queryset=claims)
-    if not filterset.is_valid():
-        raise ValidationError({field: errors for field, errors in filterset.errors.items()})
-    return filterset.qs.order_by()
 
 
 def export_start(

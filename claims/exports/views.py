@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claims import permissions
+from claims import permissions, selectors
 from claims.exports import services, tasks
 from claims.forms import ExportForm
 from claims.models import Claim, ClaimSet, Export
@@ -18,13 +18,13 @@ from workbench.audit import WEB
 @require_http_methods(["GET", "POST"])
 def export_claims(request: HttpRequest) -> HttpResponse:
     claim_set = _claim_set(request)
-    filters = services.list_filters(request.GET)
+    filters = selectors.list_filters(request.GET)
     shown = (
         QueryDict(claim_set.query) if claim_set and claim_set.selection == ClaimSet.Selection.FILTER else request.GET
     )
     form = ExportForm(request.POST or None, initial={"statuses": services.default_statuses(shown)})
     try:
-        everything = services.selected_claims(claim_set=claim_set, filters=filters, statuses=Claim.Status.values)
+        everything = selectors.selected_claims(claim_set=claim_set, filters=filters, statuses=Claim.Status.values)
         counts, filter_errors = everything.status_counts(), []
     except ValidationError as error:
         counts, filter_errors = {}, error.messages
