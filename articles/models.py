@@ -158,24 +158,6 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.pk])
 
     @property
-    def superseded(self) -> bool:
-        """A newer version exists (the twin of `Article.objects.current()`): this one is kept as it was."""
-        return hasattr(self, "next_version")  # a missing reverse one-to-one raises an AttributeError
-
-    def newest_version(self) -> "Article":
-        """The newest version of this article, itself when current. Versions already loaded with
-        `select_related("next_version__next_version")` cost nothing; each one after them costs a small
-        query (pk and version only). Chains are short: one version per changed re-import."""
-        newest = self
-        while Article.next_version.is_cached(newest):
-            if not newest.superseded:
-                return newest
-            newest = newest.next_version
-        while later := Article.objects.filter(previous_version=newest).only("pk", "version").first():
-            newest = later
-        return newest
-
-    @property
     def raw_text(self) -> str:
         return bytes(self.raw).decode(self.raw_encoding, errors="replace")
 
@@ -186,6 +168,20 @@ class Article(models.Model):
     def is_superseded(self) -> bool:
         """A newer version of this article exists."""
         return Article.objects.filter(previous_version=self).exists()
+
+    def newest_version(self) -> "Article":
+        """The newest version of this article, itself when current, for showing the way to it (the rule
+        that an old version takes no claims asks `is_superseded`, from the database). Versions already
+        loaded with `select_related("next_version__next_version")` cost nothing; each one after them
+        costs a small query (pk and version only). Chains are short: one version per changed re-import."""
+        newest = self
+        while Article.next_version.is_cached(newest):
+            if not hasattr(newest, "next_version"):  # cached as missing: a reverse one-to-one raises
+                return newest
+            newest = newest.next_version
+        while later := Article.objects.filter(previous_version=newest).only("pk", "version").first():
+            newest = later
+        return newest
 
 
 class Passage(models.Model):

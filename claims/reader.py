@@ -34,17 +34,18 @@ def render_reader(request: HttpRequest, article: Article, *, tag_form=None, stat
     """The reader: the body with its claims highlighted, the claims panel, and the tag form."""
     claims = list(article.claims.select_related("created_by").order_by("start", "end", "pk"))
     may_tag = permissions.can_tag(request.user)
-    # A superseded version takes no new claims: one tagged here would never follow the text to later
-    # versions. Its claims stay readable, and the notice leads to the newest version.
-    newest = article.newest_version() if article.superseded else None
-    can_tag = may_tag and newest is None
+    # A superseded version takes no new claims (services.claim_create refuses them): one tagged here
+    # would never follow the text to later versions. Its claims stay readable; the notice leads on.
+    newest = article.newest_version()
+    superseded = newest.pk != article.pk
+    can_tag = may_tag and not superseded
     context = {
         "article": article,
         "blocks": highlighted_blocks(article.body, claims),
         "claims": claims,
         "can_tag": can_tag,
         "tagging_closed": may_tag and not can_tag,
-        "newest": newest,
+        "newest": newest if superseded else None,
         "tag_form": tag_form or TagClaimForm(article=article),
         "tag_names": tag_names() if can_tag else [],
         "metadata_edits": metadata_edits(article.pk),
