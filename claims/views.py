@@ -55,18 +55,23 @@ def claim_create(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": {"__all__": ["Only editors, reviewers and admins tag claims."]}}, status=403)
         raise PermissionDenied
     form = TagClaimForm(request.POST, article=article)
+    claim = None
     if form.is_valid():
         data = form.cleaned_data
-        claim = services.claim_create(
-            article=article, user=request.user, anchor=data["anchor"], wording=data["wording"], tags=data["tags"]
-        )
+        try:
+            claim = services.claim_create(
+                article=article, user=request.user, anchor=data["anchor"], wording=data["wording"], tags=data["tags"]
+            )
+        except ValidationError as error:  # e.g. a page opened before a newer version was imported
+            form.add_error(None, error)
+    if claim is None:
         if _wants_json(request):
-            return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url()}, status=201)
-        messages.success(request, "Claim tagged.")
-        return redirect(f"{article.get_absolute_url()}#claim-item-{claim.pk}")
+            return JsonResponse({"errors": form.errors}, status=400)
+        return render_reader(request, article, tag_form=form, status=400)
     if _wants_json(request):
-        return JsonResponse({"errors": form.errors}, status=400)
-    return render_reader(request, article, tag_form=form, status=400)
+        return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url()}, status=201)
+    messages.success(request, "Claim tagged.")
+    return redirect(f"{article.get_absolute_url()}#claim-item-{claim.pk}")
 
 
 def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -> HttpResponse:

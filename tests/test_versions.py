@@ -272,3 +272,29 @@ def test_the_notice_on_an_old_version_leads_past_the_next_version_to_the_newest(
     assert first_version.newest_version() == newest == newest.newest_version()
     page = editor_client.get(first_version.get_absolute_url()).content.decode()
     assert f'<a href="{newest.get_absolute_url()}">Read version 3</a>, the newest' in page
+
+
+def test_pasting_words_on_a_page_opened_before_a_new_version_shows_the_reader_with_the_notice(
+    first_version, editor_client
+):
+    publish(CORRECTED, "story-v2.json")
+    data = {"article": first_version.pk, "quote": "Officials denied every report on Monday."}
+    response = editor_client.post(reverse("claims:create"), data)
+    assert response.status_code == 400
+    assert "Claims are tagged on the newest version: this one takes no new claims." in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_selection_on_a_page_opened_before_a_new_version_answers_the_script_with_the_reason(
+    first_version, editor_client
+):
+    publish(CORRECTED, "story-v2.json")
+    end = len("Rescuers evacuated 40 men from the region.")
+    response = editor_client.post(
+        reverse("claims:create"),
+        {"article": first_version.pk, "start": 0, "end": end},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 400
+    assert "tag claims on the newest version" in response.json()["errors"]["__all__"][0]
+    assert not Claim.objects.exists()
