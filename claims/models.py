@@ -216,6 +216,8 @@ class Export(models.Model):
     filters = models.JSONField(default=dict, blank=True, help_text="The claim list's filters, as a query.")
     statuses = models.JSONField(default=list)
     claim_count = models.PositiveIntegerField(default=0)
+    # Claims of the selection judged with one of the statuses that need review since: left out, and said so.
+    withheld = models.PositiveIntegerField(default=0)
     claims_done = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     failure = models.TextField(blank=True)

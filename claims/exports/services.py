@@ -16,7 +16,7 @@ from claims.exports.context import build_context
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import CHUNK, claim_records
 from claims.models import Claim, ClaimSet, Export
-from claims.selectors import selected_claims
+from claims.selectors import selected_claims, withheld_claims
 
 BUFFER = 2**16  # bytes per chunk sent
 DEFAULT_STATUSES = [Claim.Status.VERIFIED]
@@ -43,6 +43,7 @@ def export_start(
         raise ValidationError({"statuses": "Choose one or more of: " + ", ".join(Claim.Status.values)})
     statuses = [status for status in Claim.Status.values if status in statuses]
     count = selected_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
+    withheld = withheld_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
     return Export.objects.create(
         format=export_format,
         created_by=user,
@@ -52,7 +53,18 @@ def export_start(
         filters=filters,
         statuses=statuses,
         claim_count=count,
+        withheld=withheld,
     )
+
+
+WITHHELD_WHY = "they need review: what their verdict judged changed since, and no reviewer has confirmed it"
+
+
+def withheld_note(count: int) -> str:
+    """What an export says of the claims it left out; empty when it left none out."""
+    if not count:
+        return ""
+    return f"{count} claim{'s' if count != 1 else ''} left out: {WITHHELD_WHY}."
 
 
 def export_stream(export: Export) -> Iterator[bytes]:

@@ -196,5 +196,10 @@ class Migration(migrations.Migration):
             name="added_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
+        migrations.AddField(
+            model_name="export",
+            name="withheld",
+            field=models.PositiveIntegerField(default=0),
+        ),
         migrations.RunPython(record_bases, suspend_back),
     ]
