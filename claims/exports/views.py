@@ -14,6 +14,7 @@ from claims.forms import ExportForm
 from claims.models import Claim, ClaimSet, Export
 from claims.rules import JUDGED
 from workbench.audit import WEB
+from workbench.jobs import job_status
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,17 +92,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
-    export = _export(request, pk)
-    return JsonResponse(
-        {
-            "status": export.status,
-            "label": export.get_status_display(),
-            "done": export.claims_done,
-            "total": export.claim_count,
-            "percent": export.percent_done,
-            "working": export.status == Export.Status.RUNNING,
-        }
-    )
+    return job_status(_export(request, pk))
 
 
 @require_GET
