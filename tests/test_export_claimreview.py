@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from pyld.jsonld import JsonLdError
 
 from claims.exports import claimreview
 from claims.exports.context import build_context
@@ -10,6 +11,14 @@ from claims.exports.records import claim_records
 from claims.models import Claim
 from tests.conformance_checks import empty_values, google_fields_missing, shacl_violations
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.jsonld_offline import (
+    expand,
+    expand_with_published_schema_org_context,
+    iris,
+    keys_in,
+    keys_out,
+    with_published_schema_org_context,
+)
 
 STATUSES = Claim.Status.values
 
@@ -53,9 +62,26 @@ def test_the_shapes_catch_a_broken_claimreview(claims):
 def test_it_writes_one_claimreview_per_claim_each_with_its_own_context(claims, document):
     reviews = json.loads(document)
     assert len(reviews) == len(claims)
-    assert {review["@context"] for review in reviews} == {"https://schema.org"}
+    assert all(review["@context"]["@vocab"] == "http://schema.org/" for review in reviews)
     assert {review["@type"] for review in reviews} == {"ClaimReview"}
     assert {review["itemReviewed"]["@type"] for review in reviews} == {"Claim"}
+
+
+def test_it_expands_offline_exactly_as_with_schema_orgs_published_context(document):
+    reviews = json.loads(document)
+    assert expand(reviews) == expand_with_published_schema_org_context(reviews)
+
+
+def test_every_term_expands_under_schema_org_and_none_is_dropped(document):
+    reviews = json.loads(document)
+    expanded = expand(reviews)
+    assert iris(expanded) and all(iri.startswith("http://schema.org/") for iri in iris(expanded))
+    assert keys_out(expanded) == keys_in(reviews)
+
+
+def test_a_review_that_only_names_schema_orgs_context_cannot_be_read_offline(document):
+    with pytest.raises(JsonLdError, match="loading remote context failed"):
+        expand(with_published_schema_org_context(json.loads(document)))
 
 
 def test_it_has_every_field_google_requires(document):
