@@ -6,9 +6,20 @@ from pathlib import Path
 
 from pyld import jsonld
 
+from claims.exports.annotation import ANNO, ANNO_COPY
+
 SUITES = Path(__file__).parent / "conformance"
 SCHEMA_ORG_CONTEXT = SUITES / "schemaorg/schemaorgcontext.jsonld"  # schema.org's published context, 30.0
 SCHEMA_ORG_URLS = ("https://schema.org", "https://schema.org/", "http://schema.org", "http://schema.org/")
+# Every version of http://www.w3.org/ns/anno.jsonld that W3C published, as far as we know (see the
+# folder's README): the one the Recommendation gives is the copy bundles ship.
+ANNO_VERSIONS = {
+    "2016-06-13, Candidate Recommendation": SUITES / "w3c-anno-contexts/anno-2016-06-13.jsonld",
+    "2016-10-01": SUITES / "w3c-anno-contexts/anno-2016-10-01.jsonld",
+    "2016-11-11": SUITES / "w3c-anno-contexts/anno-2016-11-11.jsonld",
+    "2016-11-23, Recommendation": ANNO_COPY,
+    "2021-07, reconstructed": SUITES / "w3c-anno-contexts/anno-2021-07-reconstructed.jsonld",
+}
 
 
 def offline_loader(copies: dict[str, Path]):
@@ -36,6 +47,25 @@ def with_published_schema_org_context(document):
 def expand_with_published_schema_org_context(document) -> list:
     copies = dict.fromkeys(SCHEMA_ORG_URLS, SCHEMA_ORG_CONTEXT)
     return expand(with_published_schema_org_context(document), copies)
+
+
+def expand_annotations(document, version: str = "2016-11-23, Recommendation") -> list:
+    return expand(document, {ANNO: ANNO_VERSIONS[version]})
+
+
+def prefixes(context: Path) -> dict[str, str]:
+    """The namespaces a context document names: {prefix: IRI}."""
+    terms = json.loads(context.read_text())["@context"]
+    return {term: iri for term, iri in terms.items() if isinstance(iri, str) and iri.endswith(("#", "/"))}
+
+
+def values(expanded, prop: str) -> list:
+    """Every value of a property, anywhere in an expanded document."""
+    if isinstance(expanded, list):
+        return [value for item in expanded for value in values(item, prop)]
+    if not isinstance(expanded, dict):
+        return []
+    return list(expanded.get(prop, [])) + [value for item in expanded.values() for value in values(item, prop)]
 
 
 def iris(expanded) -> set[str]:

@@ -20,12 +20,18 @@ source's title and publisher, so annotations add a few terms to the context: the
 citation characterisation, the rationale as schema.org's reviewBody, Dublin Core title and publisher,
 skos:note. Evidence links are SpecificResource bodies with purpose `linking`: the model forbids a
 purpose on a bare web resource.
+
+Read offline: the model requires the context by its IRI, so a bundle ships a copy of it
+(contexts/anno.jsonld) for a reader to serve in its place. W3C has published several versions of that
+document, and what is written here expands the same under each: the added terms are full IRIs, relying
+on no prefix of it, and the one motivation some versions lack is written as a prefixed name.
 """
 
 import json
 import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from pathlib import Path
 
 from claims.exports.context import ExportContext
 from claims.models import EvidenceLink
@@ -35,6 +41,11 @@ MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE_SIZE = 100  # annotations per AnnotationPage
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
+ANNO_COPY = Path(__file__).parent / "contexts/anno.jsonld"  # the Recommendation's, for readers offline
+# anno.jsonld as published up to and with the Recommendation (2017) maps "reviewing", the motivation's
+# name before the vocabulary renamed it, and not "assessing" (W3C added that term in 2021), so against it
+# a bare "assessing" expands to a relative IRI. Every version maps the oa: prefix.
+ASSESSING = "oa:assessing"
 CITO = "http://purl.org/spar/cito/"
 # Each stance read from the claim's side: the claim obtains support from the source, and so on.
 STANCES = {
@@ -47,10 +58,10 @@ CONTEXT = [
     {
         "stance": {"@id": CITO + "hasCitationCharacterization", "@type": "@vocab"},
         **{str(stance): iri for stance, iri in STANCES.items()},
-        "rationale": "schema:reviewBody",
-        "note": "skos:note",
-        "title": "dc:title",
-        "publisher": "dc:publisher",
+        "rationale": "http://schema.org/reviewBody",
+        "note": "http://www.w3.org/2004/02/skos/core#note",
+        "title": "http://purl.org/dc/elements/1.1/title",
+        "publisher": "http://purl.org/dc/elements/1.1/publisher",
     },
 ]
 
@@ -132,7 +143,7 @@ def annotation(record: dict, context: ExportContext) -> dict:
             # The claim's page is an HTML document; the annotation about it is a resource of its own.
             "id": record["url"] + "#annotation",
             "type": "Annotation",
-            "motivation": "assessing",
+            "motivation": ASSESSING,
             "created": history["created_at"],
             "modified": history["updated_at"],
             "creator": _person(history["created_by"]),
@@ -172,7 +183,7 @@ def _verdict(verdict: dict) -> dict:
     """The claim's status, "open" included, with the reviewer's rationale once there is a verdict."""
     return {
         "type": "TextualBody",
-        "purpose": "assessing",
+        "purpose": ASSESSING,
         "value": verdict["status"],
         "format": "text/plain",
         "rationale": verdict["rationale"],
