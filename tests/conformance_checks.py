@@ -200,14 +200,22 @@ def jsonl_problems(data: bytes, claim_count: int) -> list[str]:
     return problems
 
 
+def anno_context_problems(data: bytes, claim_count: int) -> list[str]:
+    terms = json.loads(data).get("@context", {})
+    if terms.get("oa") != "http://www.w3.org/ns/oa#" or terms.get("Annotation") != "oa:Annotation":
+        return ["not the W3C Web Annotation context"]
+    return []
+
+
 BUNDLE_CHECKS = {
     "claims.csv": csv_problems,
     "claims.json": json_problems,
     "claims.jsonl": jsonl_problems,
     "claimreview.jsonld": lambda data, claim_count: claimreview_problems(data.decode(), claim_count),
     "annotations.jsonld": lambda data, claim_count: annotation_problems(data.decode(), claim_count),
+    bundle.ANNO_CONTEXT: anno_context_problems,
 }
-# The claims each file holds, by uid: every file of a bundle holds the same.
+# The claims each file holds, by uid: every file of a bundle that holds claims holds the same.
 BUNDLE_UIDS = {
     "claims.csv": _csv_uids,
     "claims.json": lambda data: [claim["uid"] for claim in json.loads(data)["claims"]],
@@ -235,7 +243,7 @@ def bundle_problems(content: bytes) -> dict[str, list[str]]:
         data = archive.read(name)
         try:
             problems[name] = BUNDLE_CHECKS[name](data, claim_count)
-            if not problems[name]:
+            if not problems[name] and name in BUNDLE_UIDS:
                 uids[name] = sorted(BUNDLE_UIDS[name](data))
         except UNREADABLE as error:
             problems[name] = [f"unreadable ({type(error).__name__}: {error})"]
