@@ -228,6 +228,18 @@ def test_a_bare_assessing_is_a_relative_iri_against_the_recommendations_context(
     assert motivation["2021-07, reconstructed"] == [{"@id": OA + "assessing"}]
 
 
+def test_a_claim_cannot_close_the_script_element_a_page_embeds_its_annotation_in(db):
+    article = ArticleFactory(body="It read </script><script>alert(1)</script> & more. The end.")
+    claim = ClaimFactory(article=article, wording="</script><script>alert(1)</script>")
+    text = "".join(
+        annotation.render(claim_records(Claim.objects.all()), build_context(Claim.objects.all(), statuses=STATUSES))
+    )
+    assert "<" not in text and ">" not in text and "&" not in text
+    found = annotation_of(json.loads(text), claim)
+    assert bodies(found, "describing")[0]["value"] == "</script><script>alert(1)</script>"
+    assert found["target"]["selector"][0]["exact"] == "It read </script><script>alert(1)</script> & more."
+
+
 def test_it_writes_no_nulls_or_empty_strings(claims):
     assert empty_values(render()) == []
 

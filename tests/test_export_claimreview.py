@@ -166,6 +166,17 @@ def test_it_writes_unicode_as_it_is(document):
     assert "Waiting times “fell”, ministry says" in document
 
 
+def test_a_claim_cannot_close_the_script_element_a_page_embeds_its_review_in(db):
+    article = ArticleFactory(body="It read </script><script>alert(1)</script> & more. The end.", title="Tom & <b>")
+    claim = ClaimFactory(article=article, wording="</script><script>alert(1)</script>")
+    document = render()
+    assert "<" not in document and ">" not in document and "&" not in document
+    [review] = json.loads(document)
+    assert review["claimReviewed"] == "</script><script>alert(1)</script>"
+    assert review["itemReviewed"]["text"] == claim.quote == "It read </script><script>alert(1)</script> & more."
+    assert review["itemReviewed"]["appearance"]["headline"] == "Tom & <b>"
+
+
 def test_it_is_valid_json_when_there_are_no_claims(db):
     assert json.loads(render()) == []
 

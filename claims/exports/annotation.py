@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from claims.exports import jsonld
 from claims.exports.context import ExportContext
 from claims.models import EvidenceLink
 
@@ -70,14 +71,14 @@ def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
     collection = describe_collection(context)
     pages = page_count(context.total)
     records = iter(records)
-    yield '{"@context": ' + _dumps(ANNO) + ', "@graph": [\n' + _dumps(collection)
+    yield '{"@context": ' + jsonld.dumps(ANNO) + ', "@graph": [\n' + jsonld.dumps(collection)
     for number in range(1, pages + 1):
         start = (number - 1) * PAGE_SIZE
-        yield ",\n" + _dumps(describe_page(collection, number, pages))[:-1] + ', "items": ['
+        yield ",\n" + jsonld.dumps(describe_page(collection, number, pages))[:-1] + ', "items": ['
         separator = "\n"
         # The pages were announced from the count: a claim arriving since has no place in them.
         for record in islice(records, min(PAGE_SIZE, context.total - start)):
-            yield separator + _dumps(annotation(record, context))
+            yield separator + jsonld.dumps(annotation(record, context))
             separator = ",\n"
         yield "]}"
     yield "\n]}\n"
@@ -106,7 +107,7 @@ def describe_collection(context: ExportContext) -> dict:
 def collection_id(context: ExportContext) -> str:
     """The same export described twice gets the same id; the context holds no id of its own."""
     selection = [context.base_url, context.exported_at.isoformat(), context.exported_by, context.claim_set]
-    name = _dumps([*selection, sorted(context.statuses), sorted(context.filters.items())])
+    name = json.dumps([*selection, sorted(context.statuses), sorted(context.filters.items())], ensure_ascii=False)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -221,7 +222,3 @@ def _label(context: ExportContext) -> str:
 def _present(node: dict) -> dict:
     """Without unknown or empty values: JSON-LD has no use for nulls, and an empty string says nothing."""
     return {key: value for key, value in node.items() if value not in (None, "", [])}
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

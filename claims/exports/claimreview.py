@@ -16,9 +16,9 @@ middle would read as "half true". Google requires the name; the numbers are opti
 JSON-LD has no use for null or empty values, so absent ones are left out, not written empty.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 
+from claims.exports import jsonld
 from claims.exports.context import ExportContext
 from claims.models import Claim
 
@@ -39,7 +39,7 @@ def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
     yield "["
     separator = "\n  "
     for record in records:
-        yield separator + json.dumps(claim_review(record, context), ensure_ascii=False)
+        yield separator + jsonld.dumps(claim_review(record, context))
         separator = ",\n  "
     yield "\n]\n"
 
