@@ -69,6 +69,11 @@ def _has(review: dict, check) -> bool:
         return False
 
 
+def _open(review: dict) -> bool:
+    """An open claim's review is not published yet, so it has no date (Google recommends one, not requires)."""
+    return review["reviewRating"]["alternateName"] == "Open"
+
+
 def _in_scale(rating: dict) -> bool:
     return "ratingValue" not in rating or rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
 
@@ -82,7 +87,9 @@ GOOGLE_FIELDS = {
     "author (an Organization with a name)": lambda review: (
         review["author"]["@type"] == "Organization" and review["author"]["name"]
     ),
-    "datePublished (with a time zone)": lambda review: datetime.fromisoformat(review["datePublished"]).tzinfo,
+    "datePublished (with a time zone)": lambda review: (
+        datetime.fromisoformat(review["datePublished"]).tzinfo if "datePublished" in review else _open(review)
+    ),
     "itemReviewed.appearance (an Article)": lambda review: review["itemReviewed"]["appearance"]["@type"] == "Article",
 }
 

@@ -13,6 +13,8 @@ http://schema.org/, and the few values that context gives a type (links, dates) 
 Ratings use the common five-point truthfulness scale, 1 (false) to 5 (true): disputed is 1, verified 5.
 An open claim has no verdict, so its rating has only the name "Open" and no number: a number in the
 middle would read as "half true". Google requires the name; the numbers are optional, all three or none.
+Nor has it a publication date (the verdict's time for the others): the time of the export would make
+every export of the same claim a different review.
 JSON-LD has no use for null or empty values, so absent ones are left out, not written empty.
 """
 
@@ -52,7 +54,7 @@ def claim_review(record: dict, context: ExportContext) -> dict:
         claimReviewed=record["wording"],
         reviewRating=rating(verdict),
         author=_node("Organization", name=context.organisation_name, url=context.organisation_url),
-        datePublished=verdict["reviewed_at"] or context.exported_at.isoformat(),
+        datePublished=verdict["reviewed_at"],
         keywords=record["tags"],
         itemReviewed=claim(record),
     )
