@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from claims.exports import annotation
-from claims.exports.context import build_context
+from claims.exports.context import DEFAULT_BASE_URL, build_context
 from claims.exports.records import claim_records
 from claims.models import Claim
 from tests.conformance_checks import (
@@ -41,7 +41,12 @@ def document(request, claims, monkeypatch):
 
 def render(claims=None) -> dict:
     claims = Claim.objects.all() if claims is None else claims
-    text = "".join(annotation.render(claim_records(claims), build_context(claims, statuses=STATUSES)))
+    text = "".join(
+        annotation.render(
+            claim_records(claims, base_url=DEFAULT_BASE_URL),
+            build_context(claims, base_url=DEFAULT_BASE_URL, statuses=STATUSES),
+        )
+    )
     return json.loads(text)
 
 
@@ -232,7 +237,10 @@ def test_a_claim_cannot_close_the_script_element_a_page_embeds_its_annotation_in
     article = ArticleFactory(body="It read </script><script>alert(1)</script> & more. The end.")
     claim = ClaimFactory(article=article, wording="</script><script>alert(1)</script>")
     text = "".join(
-        annotation.render(claim_records(Claim.objects.all()), build_context(Claim.objects.all(), statuses=STATUSES))
+        annotation.render(
+            claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL),
+            build_context(Claim.objects.all(), base_url=DEFAULT_BASE_URL, statuses=STATUSES),
+        )
     )
     assert "<" not in text and ">" not in text and "&" not in text
     found = annotation_of(json.loads(text), claim)
@@ -249,11 +257,11 @@ def test_it_streams_a_chunk_per_claim(claims):
     read = []
 
     def records():
-        for record in claim_records(claims_):
+        for record in claim_records(claims_, base_url=DEFAULT_BASE_URL):
             read.append(record["id"])
             yield record
 
-    chunks = annotation.render(records(), build_context(claims_, statuses=STATUSES))
+    chunks = annotation.render(records(), build_context(claims_, base_url=DEFAULT_BASE_URL, statuses=STATUSES))
     while not read:
         next(chunks)
     assert len(read) == 1

@@ -8,7 +8,7 @@ import pytest
 from pyld.jsonld import JsonLdError
 
 from claims.exports import claimreview
-from claims.exports.context import build_context
+from claims.exports.context import DEFAULT_BASE_URL, build_context
 from claims.exports.records import claim_records
 from claims.models import Claim
 from tests.conformance_checks import empty_values, google_fields_missing, shacl_violations
@@ -40,7 +40,12 @@ def document(claims):
 
 def render() -> str:
     claims = Claim.objects.all()
-    return "".join(claimreview.render(claim_records(claims), build_context(claims, statuses=STATUSES)))
+    return "".join(
+        claimreview.render(
+            claim_records(claims, base_url=DEFAULT_BASE_URL),
+            build_context(claims, base_url=DEFAULT_BASE_URL, statuses=STATUSES),
+        )
+    )
 
 
 def review_of(document: str, claim: Claim) -> dict:
@@ -154,10 +159,11 @@ def test_it_names_an_open_claim_open_without_a_number_or_a_publication_date(clai
 
 def test_an_open_claim_exported_twice_gives_the_same_review(claims):
     open_claims = Claim.objects.filter(pk=claims["open"].pk)
-    context = build_context(open_claims, statuses=STATUSES)
+    context = build_context(open_claims, base_url=DEFAULT_BASE_URL, statuses=STATUSES)
     a_day_later = replace(context, exported_at=context.exported_at + timedelta(days=1))
     first, second = (
-        "".join(claimreview.render(claim_records(open_claims), exported)) for exported in (context, a_day_later)
+        "".join(claimreview.render(claim_records(open_claims, base_url=DEFAULT_BASE_URL), exported))
+        for exported in (context, a_day_later)
     )
     assert first == second
 
@@ -195,10 +201,12 @@ def test_it_streams_a_claim_at_a_time(claims):
     taken = []
 
     def records():
-        for record in claim_records(Claim.objects.all()):
+        for record in claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL):
             taken.append(record)
             yield record
 
-    chunks = claimreview.render(records(), build_context(Claim.objects.all(), statuses=STATUSES))
+    chunks = claimreview.render(
+        records(), build_context(Claim.objects.all(), base_url=DEFAULT_BASE_URL, statuses=STATUSES)
+    )
     next(chunks), next(chunks)
     assert len(taken) == 1
