@@ -216,6 +216,7 @@ class Export(JobProgress, models.Model):
     claim_set_name = models.CharField(max_length=200, blank=True, help_text="The set's name when exported.")
     filters = models.JSONField(default=dict, blank=True, help_text="The claim list's filters, as a query.")
     statuses = models.JSONField(default=list)
+    base_url = models.URLField(max_length=500, blank=True, help_text="Where the export's links point.")
     claim_count = models.PositiveIntegerField(default=0)
     # Claims of the selection judged with one of the statuses that need review since: left out, and said so.
     withheld = models.PositiveIntegerField(default=0)

@@ -87,7 +87,7 @@ def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_back(mi
 def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_history(migrator):
     """A claim verified with two sources, one of them removed later (before this release nothing noticed):
     after the migration it needs review, with the change in its history; the untouched one stays verified."""
-    before = migrate(migrator, [("claims", "0002_exports")])
+    before = migrate(migrator, [("claims", "0003_export_base_url")])
     User, Article = before.get_model("auth", "User"), before.get_model("articles", "Article")
     Passage, Claim = before.get_model("articles", "Passage"), before.get_model("claims", "Claim")
     Link, HistoricalLink = (
@@ -153,7 +153,7 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
     )
     removed.delete()
 
-    after = migrate(migrator, [("claims", "0003_verdict_basis")])
+    after = migrate(migrator, [("claims", "0004_verdict_basis")])
     Claim, HistoricalClaim = after.get_model("claims", "Claim"), after.get_model("claims", "HistoricalClaim")
     kept, broken = Claim.objects.get(pk=kept.pk), Claim.objects.get(pk=broken.pk)
     assert kept.status == "verified" and kept.verdict_basis["wording"] == "Claim 1"
@@ -163,5 +163,5 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
     record = HistoricalClaim.objects.filter(id=broken.pk).latest("history_date")
     assert (record.status, record.history_change_reason) == ("review", "checked against its verdict")
 
-    back = migrate(migrator, [("claims", "0002_exports")]).get_model("claims", "Claim")
+    back = migrate(migrator, [("claims", "0003_export_base_url")]).get_model("claims", "Claim")
     assert back.objects.get(pk=broken.pk).status == "verified"

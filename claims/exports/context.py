@@ -10,6 +10,14 @@ from django.utils import timezone
 
 from claims.exports.records import article_records
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves by default
+
+
+def base_url(served_at: str | None) -> str:
+    """Where an export links to: WORKBENCH_BASE_URL when set, else the address of the page that asked for
+    it (None from the command line), else the default."""
+    return (settings.WORKBENCH_BASE_URL or served_at or DEFAULT_BASE_URL).rstrip("/")
+
 
 @dataclass(frozen=True)
 class ExportContext:
@@ -27,14 +35,20 @@ class ExportContext:
 
 
 def build_context(
-    claims: QuerySet, *, user=None, statuses: list[str], claim_set: str | None = None, filters: dict | None = None
+    claims: QuerySet,
+    *,
+    base_url: str,
+    user=None,
+    statuses: list[str],
+    claim_set: str | None = None,
+    filters: dict | None = None,
 ) -> ExportContext:
     return ExportContext(
         exported_at=timezone.now().replace(microsecond=0),
         exported_by=user.get_username() if user is not None else None,
         organisation_name=settings.WORKBENCH_ORGANISATION_NAME,
-        organisation_url=settings.WORKBENCH_ORGANISATION_URL,
-        base_url=settings.WORKBENCH_BASE_URL,
+        organisation_url=settings.WORKBENCH_ORGANISATION_URL or base_url + "/",
+        base_url=base_url,
         total=claims.count(),
         statuses=list(statuses),
         claim_set=claim_set,

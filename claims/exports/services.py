@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from claims.exports import bundle
-from claims.exports.context import build_context
+from claims.exports.context import base_url, build_context
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import CHUNK, claim_records
 from claims.models import Claim, ClaimSet, Export
@@ -36,8 +36,12 @@ def export_start(
     statuses: list[str],
     claim_set: ClaimSet | None = None,
     filters: dict[str, list[str]] | None = None,
+    served_at: str | None = None,
 ) -> Export:
-    """Record an export about to run; ValidationError when its filters are not valid."""
+    """Record an export about to run; ValidationError when its filters are not valid.
+
+    `served_at` is the address of the page that asked for it (None from the command line): unless
+    WORKBENCH_BASE_URL says otherwise, the export links there, even when a worker writes it later."""
     filters = filters or {}
     if not statuses or set(statuses) - set(Claim.Status.values):
         raise ValidationError({"statuses": "Choose one or more of: " + ", ".join(Claim.Status.values)})
@@ -54,6 +58,7 @@ def export_start(
         statuses=statuses,
         claim_count=count,
         withheld=withheld,
+        base_url=base_url(served_at),
     )
 
 
@@ -118,8 +123,10 @@ def media_type(export: Export) -> str:
 
 def _chunks(export: Export) -> Iterator[bytes]:
     claims = selected_claims(claim_set=export.claim_set, filters=export.filters, statuses=export.statuses)
+    links_to = export.base_url or base_url(None)  # an export recorded before exports kept their base URL
     context = build_context(
         claims,
+        base_url=links_to,
         user=export.created_by,
         statuses=export.statuses,
         claim_set=export.claim_set_name or None,
@@ -128,7 +135,7 @@ def _chunks(export: Export) -> Iterator[bytes]:
     progress = _Progress(export)
 
     def records():
-        return progress.counted(claim_records(claims))
+        return progress.counted(claim_records(claims, base_url=links_to))
 
     if export.format == Export.Format.BUNDLE:
         progress.rounds = len(TEXT_FORMATS)

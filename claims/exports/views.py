@@ -43,6 +43,7 @@ def export_claims(request: HttpRequest) -> HttpResponse:
             claim_set=claim_set,
             filters=filters,
             statuses=form.cleaned_data["statuses"],
+            served_at=request.build_absolute_uri("/"),
         )
         if export.claim_count <= settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS:
             return _streamed(export)

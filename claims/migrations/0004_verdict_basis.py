@@ -124,7 +124,7 @@ def _record(HistoricalClaim, HistoricalTags, claim) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0002_exports"),
+        ("claims", "0003_export_base_url"),
     ]
 
     operations = [
