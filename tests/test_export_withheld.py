@@ -4,6 +4,7 @@ claims out says how many and why."""
 import csv
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -70,3 +71,29 @@ def test_asking_for_claims_that_need_review_exports_them_as_such(client, viewer,
     response = client.post(reverse("claims:export"), {"format": "jsonl", "statuses": ["verified", "review"]})
     statuses = sorted(json.loads(line)["status"] for line in b"".join(response.streaming_content).splitlines())
     assert statuses == ["review", "verified"] and Export.objects.get().withheld == 0
+
+
+def test_the_json_export_and_the_bundle_manifest_say_what_was_left_out(client, viewer, two_verified):
+    client.force_login(viewer)
+    response = client.post(reverse("claims:export"), {"format": "json", "statuses": ["verified"]})
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["claim_count"] == 1
+    assert document["left_out"] == {
+        "claims": 1,
+        "why": "they need review: what their verdict judged changed since, and no reviewer has confirmed it",
+    }
+    response = client.post(reverse("claims:export"), {"format": "bundle", "statuses": ["verified"]})
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as bundle:
+        assert json.loads(bundle.read("manifest.json"))["left_out"]["claims"] == 1
+
+
+def test_a_claimreview_of_a_claim_that_needs_review_publishes_no_verdict(client, viewer, two_verified):
+    client.force_login(viewer)
+    response = client.post(reverse("claims:export"), {"format": "claimreview", "statuses": ["review"]})
+    [review] = json.loads(b"".join(response.streaming_content))
+    assert "datePublished" not in review
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Needs review",
+        "ratingExplanation": "The wording changed after the verdict.",
+    }

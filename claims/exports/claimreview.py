@@ -52,22 +52,24 @@ def claim_review(record: dict, context: ExportContext) -> dict:
         "ClaimReview",
         url=record["url"],
         claimReviewed=record["wording"],
-        reviewRating=rating(verdict),
+        reviewRating=rating(verdict, record["review"]),
         author=_node("Organization", name=context.organisation_name, url=context.organisation_url),
-        datePublished=verdict["reviewed_at"],
+        # Only a standing verdict was published: an open claim has none, one that needs review has it suspended.
+        datePublished=verdict["reviewed_at"] if verdict["status"] in RATING_VALUES else None,
         keywords=record["tags"],
         itemReviewed=claim(record),
     )
     return {"@context": CONTEXT, **review}
 
 
-def rating(verdict: dict) -> dict:
+def rating(verdict: dict, review: dict) -> dict:
+    """The verdict as a rating; a suspended one is explained by why it needs review, not by its old rationale."""
     value = RATING_VALUES.get(verdict["status"])
     scale = {"ratingValue": value, "bestRating": BEST, "worstRating": WORST} if value else {}
     return _node(
         "Rating",
         alternateName=Claim.Status(verdict["status"]).label,
-        ratingExplanation=verdict["rationale"],
+        ratingExplanation=review["reason"] if verdict["status"] == Claim.Status.REVIEW else verdict["rationale"],
         **scale,
     )
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from claims.exports.records import article_records
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves by default
+# Why an export of verified (or disputed) claims leaves some out: see claims.basis.
+WITHHELD_WHY = "they need review: what their verdict judged changed since, and no reviewer has confirmed it"
 
 
 def base_url(served_at: str | None) -> str:
@@ -30,6 +32,7 @@ class ExportContext:
     statuses: list[str]
     claim_set: str | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    withheld: int = 0  # claims of the selection left out because they need review
     # The articles the claims and their evidence come from, with their text (for JSON's round trip).
     articles: Callable[[], Iterator[dict]] = lambda: iter(())
 
@@ -42,6 +45,7 @@ def build_context(
     statuses: list[str],
     claim_set: str | None = None,
     filters: dict | None = None,
+    withheld: int = 0,
 ) -> ExportContext:
     return ExportContext(
         exported_at=timezone.now().replace(microsecond=0),
@@ -53,5 +57,6 @@ def build_context(
         statuses=list(statuses),
         claim_set=claim_set,
         filters=dict(filters or {}),
+        withheld=withheld,
         articles=lambda: article_records(claims),
     )

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from claims.exports import bundle
-from claims.exports.context import base_url, build_context
+from claims.exports.context import WITHHELD_WHY, base_url, build_context
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import CHUNK, claim_records
 from claims.models import Claim, ClaimSet, Export
@@ -60,9 +60,6 @@ def export_start(
         withheld=withheld,
         base_url=base_url(served_at),
     )
-
-
-WITHHELD_WHY = "they need review: what their verdict judged changed since, and no reviewer has confirmed it"
 
 
 def withheld_note(count: int) -> str:
@@ -131,6 +128,7 @@ def _chunks(export: Export) -> Iterator[bytes]:
         statuses=export.statuses,
         claim_set=export.claim_set_name or None,
         filters=export.filters,
+        withheld=export.withheld,
     )
     progress = _Progress(export)
 
