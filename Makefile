@@ -3,6 +3,9 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
 DEV    := DEBUG=1
+# Exports link to where the workbench is served; set WORKBENCH_BASE_URL for an address of your own.
+WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
+SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
 .PHONY: run test lint e2e browser check-deploy clean
 
@@ -22,8 +25,8 @@ run: $(VENV)/.installed
 	@$(DEV) $(PYTHON) manage.py demo_setup
 	@echo "Serving the workbench on http://127.0.0.1:$(PORT)/ (with a background worker for imports and exports)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV) $(PYTHON) manage.py db_worker & worker=$$!; \
-	$(DEV) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	$(SERVE) $(PYTHON) manage.py db_worker & worker=$$!; \
+	$(SERVE) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed lint
 	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from articles import services, tasks
 from articles.models import ImportBatch
 from articles.reports import batch_parts, report_json
+from workbench.jobs import job_status
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,7 +65,6 @@ def import_batch(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
         **admin_site.each_context(request),
         "batch": batch,
         "title": f"Import #{batch.pk}",
-        "working": batch.status in _WORKING,
         "page": page,
         "rows": rows,
         "shown": f"Records {first:,}–{first + len(rows) - 1:,} of {total:,}" if rows else "",
@@ -85,17 +85,7 @@ def import_confirm(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
 
 
 def import_status(request: HttpRequest, admin_site, pk: int) -> JsonResponse:
-    batch = get_object_or_404(ImportBatch, pk=pk)
-    return JsonResponse(
-        {
-            "status": batch.status,
-            "label": batch.get_status_display(),
-            "done": batch.records_done,
-            "total": batch.records_total,
-            "percent": batch.percent_done,
-            "working": batch.status in _WORKING,
-        }
-    )
+    return job_status(get_object_or_404(ImportBatch, pk=pk))
 
 
 def import_report(request: HttpRequest, admin_site, pk: int) -> StreamingHttpResponse:
@@ -103,11 +93,3 @@ def import_report(request: HttpRequest, admin_site, pk: int) -> StreamingHttpRes
     response = StreamingHttpResponse(report_json(lambda: batch_parts(batch)), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.json"'
     return response
-
-
-_WORKING = {
-    ImportBatch.Status.UPLOADED,
-    ImportBatch.Status.PREVIEWING,
-    ImportBatch.Status.QUEUED,
-    ImportBatch.Status.RUNNING,
-}

@@ -1,27 +1,29 @@
 """Publication dates as the sources write them ("Apr 28 2017, 5:06 pm ET", ISO 8601, RFC 2822)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
-# US newsrooms write zone abbreviations that dateutil cannot resolve on its own.
+# Zone abbreviations that dateutil cannot resolve on its own. A generic name (ET: Eastern Time) follows
+# its zone's daylight saving rules; a standard or daylight name (EST, EDT) is one fixed offset all year,
+# even when the date falls in the other season: "EST" in July is UTC-5, as the writer said.
 TIMEZONES = {
     "ET": ZoneInfo("America/New_York"),
-    "EST": ZoneInfo("America/New_York"),
-    "EDT": ZoneInfo("America/New_York"),
     "CT": ZoneInfo("America/Chicago"),
-    "CST": ZoneInfo("America/Chicago"),
-    "CDT": ZoneInfo("America/Chicago"),
     "MT": ZoneInfo("America/Denver"),
-    "MST": ZoneInfo("America/Denver"),
-    "MDT": ZoneInfo("America/Denver"),
     "PT": ZoneInfo("America/Los_Angeles"),
-    "PST": ZoneInfo("America/Los_Angeles"),
-    "PDT": ZoneInfo("America/Los_Angeles"),
-    "BST": ZoneInfo("Europe/London"),
-    "CET": ZoneInfo("Europe/Paris"),
-    "CEST": ZoneInfo("Europe/Paris"),
+    "EST": timezone(timedelta(hours=-5), "EST"),
+    "EDT": timezone(timedelta(hours=-4), "EDT"),
+    "CST": timezone(timedelta(hours=-6), "CST"),
+    "CDT": timezone(timedelta(hours=-5), "CDT"),
+    "MST": timezone(timedelta(hours=-7), "MST"),
+    "MDT": timezone(timedelta(hours=-6), "MDT"),
+    "PST": timezone(timedelta(hours=-8), "PST"),
+    "PDT": timezone(timedelta(hours=-7), "PDT"),
+    "BST": timezone(timedelta(hours=1), "BST"),
+    "CET": timezone(timedelta(hours=1), "CET"),
+    "CEST": timezone(timedelta(hours=2), "CEST"),
     "GMT": UTC,
     "UTC": UTC,
     "Z": UTC,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from workbench.audit import CHANNELS, ChannelHistoricalModel
+from workbench.jobs import JobProgress
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -23,7 +24,7 @@ class EqualityIndex(models.Index):
 NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-imported_at", "-id")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(JobProgress, models.Model):
     """One run of an import: who brought which files in, through which channel, and what became of each record."""
 
     class Status(models.TextChoices):
@@ -51,6 +52,9 @@ class ImportBatch(models.Model):
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
 
+    done_field, total_field = "records_done", "records_total"
+    working_statuses = frozenset({Status.UPLOADED, Status.PREVIEWING, Status.QUEUED, Status.RUNNING})
+
     class Meta:
         ordering = ["-started_at", "-id"]
         verbose_name_plural = "import batches"
@@ -59,12 +63,6 @@ class ImportBatch(models.Model):
         if self.status != self.Status.DONE:
             return f"Import #{self.pk} ({self.get_status_display().lower()})"
         return f"Import #{self.pk}: {self.imported} imported, {self.duplicates} duplicates, {self.rejected} rejected"
-
-    @property
-    def percent_done(self) -> int:
-        if not self.records_total:
-            return 100 if self.status == self.Status.DONE else 0
-        return min(100, round(100 * self.records_done / self.records_total))
 
 
 class ImportReportPart(models.Model):

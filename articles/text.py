@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 BULLET = re.compile(r"^[•◦▪‣●*–-]\s+")
 CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -49,6 +50,23 @@ ARTICLE_NAV = re.compile(r"^(?:previous|next|prev)\s+(?:article|post|story)$", r
 PUBLISHER_FOOTER = re.compile(r"^(?P<publisher>[A-Z][\w .&'-]{1,40}?)\s+\|\s+\S")
 TAIL_WINDOW = 12  # end matter (footer, author box, tags, comments) sits within the last lines
 
+
+class Rule(StrEnum):
+    """Each furniture rule, by the name the README's cleaning table gives it (a test keeps them alike)."""
+
+    AD_NETWORK_LINE = "ad-network line"
+    ADVERTISEMENT_LABEL = "advertisement label"
+    SECTION_LABEL = "section label"
+    REPEATED_HEADLINE = "repeated headline"
+    LEAD_PHOTO_CAPTION = "lead photo caption"
+    IMAGE_FILE_NAME = "image file name"
+    PHOTO_CREDIT = "photo credit in parentheses"
+    PUBLISHER_FOOTER = "publisher footer"
+    COMMENT_BOX = "comment box"
+    TRAILING_PHOTO_CAPTION = "trailing photo caption"
+    ARTICLE_NAVIGATION = "article navigation"
+
+
 HEADLINE_MAX_WORDS = 25
 CAPTION_MAX_WORDS = 40
 TITLE_MAX_CHARS = 120
@@ -60,7 +78,7 @@ class CleanedText:
     title_inferred: bool
     body: str
     publisher: str = ""
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, line), for reports
+    removed: list[tuple[Rule, str]] = field(default_factory=list)  # (rule, line), for reports
 
 
 def normalise(text: str) -> str:
@@ -85,7 +103,7 @@ def clean_article(text: str, *, title: str = "") -> CleanedText:
     """Clean scraped text. Without a given title, the first line is taken as headline if it looks like one."""
     lines = [line.strip() for line in normalise(text).split("\n")]
     lines = [line for line in lines if line]
-    removed: list[tuple[str, str]] = []
+    removed: list[tuple[Rule, str]] = []
 
     _drop_leading_furniture(lines, removed)
     title_inferred = False
@@ -106,10 +124,12 @@ def clean_article(text: str, *, title: str = "") -> CleanedText:
 def _drop_leading_furniture(lines: list[str], removed: list) -> None:
     while lines:
         line = lines[0]
-        if _is_ad_network_line(line) or ADVERTISEMENT.match(line):
-            removed.append(("ad-network line", lines.pop(0)))
+        if _is_ad_network_line(line):
+            removed.append((Rule.AD_NETWORK_LINE, lines.pop(0)))
+        elif ADVERTISEMENT.match(line):
+            removed.append((Rule.ADVERTISEMENT_LABEL, lines.pop(0)))
         elif SECTION_LABEL.match(line):
-            removed.append(("section label", lines.pop(0)))
+            removed.append((Rule.SECTION_LABEL, lines.pop(0)))
         else:
             return
 
@@ -127,7 +147,7 @@ def _looks_like_headline(line: str) -> bool:
 def _drop_repeated_headline(lines: list[str], title: str, removed: list) -> None:
     key = _comparable(title)
     while lines and _comparable(lines[0]) == key:
-        removed.append(("repeated headline", lines.pop(0)))
+        removed.append((Rule.REPEATED_HEADLINE, lines.pop(0)))
 
 
 def _comparable(text: str) -> str:
@@ -139,9 +159,9 @@ def _drop_lead_caption(lines: list[str], removed: list) -> None:
     while len(lines) > 1:
         line = lines[0]
         if _is_caption(line) or IMAGE_FILE.match(line):
-            removed.append(("photo caption", lines.pop(0)))
+            removed.append((Rule.LEAD_PHOTO_CAPTION, lines.pop(0)))
         elif _is_short_label(line) and not _is_short_label(lines[1]):
-            removed.append(("photo caption", lines.pop(0)))
+            removed.append((Rule.LEAD_PHOTO_CAPTION, lines.pop(0)))
         else:
             return
 
@@ -163,19 +183,23 @@ def _drop_end_matter(lines: list[str], removed: list) -> str:
         match = PUBLISHER_FOOTER.match(lines[index])
         if match:
             publisher = match["publisher"].strip()
-            removed.extend(("publisher footer", line) for line in lines[index:])
+            removed.extend((Rule.PUBLISHER_FOOTER, line) for line in lines[index:])
             del lines[index:]
             break
 
     while lines:
         line = lines[-1]
-        if COMMENT_BOX.match(line) or ADVERTISEMENT.match(line) or _is_caption(line):
-            removed.append(("comments" if COMMENT_BOX.match(line) else "photo caption", lines.pop()))
+        if COMMENT_BOX.match(line):
+            removed.append((Rule.COMMENT_BOX, lines.pop()))
+        elif ADVERTISEMENT.match(line):
+            removed.append((Rule.ADVERTISEMENT_LABEL, lines.pop()))
+        elif _is_caption(line):
+            removed.append((Rule.TRAILING_PHOTO_CAPTION, lines.pop()))
         elif ARTICLE_NAV.match(line):
-            removed.append(("article navigation", lines.pop()))
+            removed.append((Rule.ARTICLE_NAVIGATION, lines.pop()))
             # The teaser headline of the linked article sits just above its label.
             if lines and _looks_like_headline(lines[-1]) and not ARTICLE_NAV.match(lines[-1]):
-                removed.append(("article navigation teaser", lines.pop()))
+                removed.append((Rule.ARTICLE_NAVIGATION, lines.pop()))
         else:
             break
     return publisher
@@ -186,11 +210,11 @@ def _drop_images_and_captions(lines: list[str], removed: list) -> None:
     index = 0
     while index < len(lines):
         if IMAGE_FILE.match(lines[index]):
-            removed.append(("image file name", lines.pop(index)))
+            removed.append((Rule.IMAGE_FILE_NAME, lines.pop(index)))
             if index < len(lines) and _is_short_label(lines[index]) and len(lines[index].split()) > 1:
-                removed.append(("photo caption", lines.pop(index)))
+                removed.append((Rule.IMAGE_FILE_NAME, lines.pop(index)))
         elif lines[index].startswith("(") and _is_caption(lines[index]):
-            removed.append(("photo caption", lines.pop(index)))
+            removed.append((Rule.PHOTO_CREDIT, lines.pop(index)))
         else:
             index += 1
 

@@ -156,6 +156,7 @@ def _export_selected(request, queryset, export_format: str) -> StreamingHttpResp
         channel=ADMIN,
         statuses=statuses,
         filters={"id": [",".join(map(str, picked))]},
+        served_at=request.build_absolute_uri("/"),
     )
     response = StreamingHttpResponse(export_stream(export), content_type=media_type(export))
     response["Content-Disposition"] = content_disposition_header(True, filename(export))

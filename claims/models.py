@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Passage
 from workbench.audit import CHANNELS, ChannelHistoricalModel
+from workbench.jobs import JobProgress
 
 PREFIX_SUFFIX_LENGTH = 32
 
@@ -188,7 +189,7 @@ class ClaimSet(models.Model):
         return reverse("claims:set-detail", args=[self.pk])
 
 
-class Export(models.Model):
+class Export(JobProgress, models.Model):
     """One export, as it was asked for and what came out: who, what, when, and the file's checksum."""
 
     class Format(models.TextChoices):
@@ -215,7 +216,10 @@ class Export(models.Model):
     claim_set_name = models.CharField(max_length=200, blank=True, help_text="The set's name when exported.")
     filters = models.JSONField(default=dict, blank=True, help_text="The claim list's filters, as a query.")
     statuses = models.JSONField(default=list)
+    base_url = models.URLField(max_length=500, blank=True, help_text="Where the export's links point.")
     claim_count = models.PositiveIntegerField(default=0)
+    # Claims of the selection judged with one of the statuses that need review since: left out, and said so.
+    withheld = models.PositiveIntegerField(default=0)
     claims_done = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     failure = models.TextField(blank=True)
@@ -223,6 +227,9 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(null=True, blank=True)
     # Only exports run in the background keep their file; streamed ones went straight to the user.
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+
+    done_field, total_field = "claims_done", "claim_count"
+    working_statuses = frozenset({Status.RUNNING})
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -232,9 +239,3 @@ class Export(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:export-detail", args=[self.pk])
-
-    @property
-    def percent_done(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(99, 100 * self.claims_done // self.claim_count) if self.claim_count else 0

@@ -47,6 +47,15 @@ def selected_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]]
     return _filtered(claims, filters).filter(status__in=statuses)
 
 
+def withheld_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]], statuses: list[str]) -> QuerySet:
+    """Claims of the selection once judged with one of `statuses` that need review since: an export of those
+    statuses leaves them out (a "verified" nobody has confirmed since is not one)."""
+    if Claim.Status.REVIEW in statuses:
+        return Claim.objects.none()
+    suspended = selected_claims(claim_set=claim_set, filters=filters, statuses=[Claim.Status.REVIEW])
+    return suspended.filter(verdict_basis__status__in=statuses)
+
+
 def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
     query = QueryDict(mutable=True)
     for key, values in filters.items():

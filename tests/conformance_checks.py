@@ -69,6 +69,11 @@ def _has(review: dict, check) -> bool:
         return False
 
 
+def _open(review: dict) -> bool:
+    """An open claim's review is not published yet, so it has no date (Google recommends one, not requires)."""
+    return review["reviewRating"]["alternateName"] == "Open"
+
+
 def _in_scale(rating: dict) -> bool:
     return "ratingValue" not in rating or rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
 
@@ -82,7 +87,9 @@ GOOGLE_FIELDS = {
     "author (an Organization with a name)": lambda review: (
         review["author"]["@type"] == "Organization" and review["author"]["name"]
     ),
-    "datePublished (with a time zone)": lambda review: datetime.fromisoformat(review["datePublished"]).tzinfo,
+    "datePublished (with a time zone)": lambda review: (
+        datetime.fromisoformat(review["datePublished"]).tzinfo if "datePublished" in review else _open(review)
+    ),
     "itemReviewed.appearance (an Article)": lambda review: review["itemReviewed"]["appearance"]["@type"] == "Article",
 }
 
@@ -200,14 +207,22 @@ def jsonl_problems(data: bytes, claim_count: int) -> list[str]:
     return problems
 
 
+def anno_context_problems(data: bytes, claim_count: int) -> list[str]:
+    terms = json.loads(data).get("@context", {})
+    if terms.get("oa") != "http://www.w3.org/ns/oa#" or terms.get("Annotation") != "oa:Annotation":
+        return ["not the W3C Web Annotation context"]
+    return []
+
+
 BUNDLE_CHECKS = {
     "claims.csv": csv_problems,
     "claims.json": json_problems,
     "claims.jsonl": jsonl_problems,
     "claimreview.jsonld": lambda data, claim_count: claimreview_problems(data.decode(), claim_count),
     "annotations.jsonld": lambda data, claim_count: annotation_problems(data.decode(), claim_count),
+    bundle.ANNO_CONTEXT: anno_context_problems,
 }
-# The claims each file holds, by uid: every file of a bundle holds the same.
+# The claims each file holds, by uid: every file of a bundle that holds claims holds the same.
 BUNDLE_UIDS = {
     "claims.csv": _csv_uids,
     "claims.json": lambda data: [claim["uid"] for claim in json.loads(data)["claims"]],
@@ -235,7 +250,7 @@ def bundle_problems(content: bytes) -> dict[str, list[str]]:
         data = archive.read(name)
         try:
             problems[name] = BUNDLE_CHECKS[name](data, claim_count)
-            if not problems[name]:
+            if not problems[name] and name in BUNDLE_UIDS:
                 uids[name] = sorted(BUNDLE_UIDS[name](data))
         except UNREADABLE as error:
             problems[name] = [f"unreadable ({type(error).__name__}: {error})"]

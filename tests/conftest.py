@@ -3,11 +3,20 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core import checks
 
 from tests.factories import UserFactory
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.iterdir())
+
+
+def pytest_sessionstart(session):
+    # As Django's own test runner does: a broken install (an importer's library that cannot load) stops the
+    # run at once with the check's words, rather than as many failures far from the cause.
+    serious = [message for message in checks.run_checks() if message.is_serious()]
+    if serious:
+        pytest.exit("System check identified errors:\n" + "\n".join(map(str, serious)), returncode=3)
 
 
 @pytest.fixture(autouse=True)

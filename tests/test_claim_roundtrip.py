@@ -4,11 +4,11 @@ hands a verified set to another."""
 import json
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, Passage
+from claims.exports.context import DEFAULT_BASE_URL
 from claims.exports.importing import ImportRefused, import_claims
 from claims.exports.records import claim_records
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
@@ -24,7 +24,7 @@ def comparable(value):
         return {
             key: comparable(item)
             for key, item in value.items()
-            if key not in LOCAL and not (isinstance(item, str) and item.startswith(settings.WORKBENCH_BASE_URL))
+            if key not in LOCAL and not (isinstance(item, str) and item.startswith(DEFAULT_BASE_URL))
         }
     if isinstance(value, list):
         return [comparable(item) for item in value]
@@ -48,13 +48,13 @@ def exported(tmp_path, name="claims.json"):
 
 
 def test_a_json_export_recreates_articles_claims_anchors_evidence_and_verdicts(tmp_path, every_kind_of_claim):
-    before = comparable(list(claim_records(Claim.objects.all())))
+    before = comparable(list(claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL)))
     path = exported(tmp_path)
     empty_the_workbench()
 
     call_command("import_claims", str(path))
 
-    after = comparable(list(claim_records(Claim.objects.all())))
+    after = comparable(list(claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL)))
     assert after == before
     assert Claim.objects.get(uid=every_kind_of_claim["verified"].uid).reviewed_by.username == "export-reviewer"
 

@@ -1,6 +1,41 @@
 """The furniture rules on small inputs: each removes its kind of line and leaves article text alone."""
 
-from articles.text import blocks, clean_article, content_hash, infer_title, normalise
+import pytest
+
+from articles.text import Rule, blocks, clean_article, content_hash, infer_title, normalise
+
+# Each rule with a page it cleans and the line it takes out (the README's cleaning table lists the same).
+EXAMPLES = [
+    (Rule.AD_NETWORK_LINE, "BidVertiser ClickADu HilltopAds\n\nHeadline here\n\nThe story begins.", 0),
+    (Rule.ADVERTISEMENT_LABEL, "Advertisement\n\nHeadline here\n\nThe story begins.", 0),
+    (Rule.ADVERTISEMENT_LABEL, "Headline here\n\nThe story begins.\n\nSponsored content", 2),
+    (Rule.SECTION_LABEL, "News (World)\n\nHeadline here\n\nThe story begins.", 0),
+    (Rule.REPEATED_HEADLINE, "Headline here\n\nHeadline here\n\nThe story begins.", 1),
+    (Rule.LEAD_PHOTO_CAPTION, "Headline here\n\nA protest was held. Photo: Shutterstock\n\nThe story begins.", 1),
+    (Rule.LEAD_PHOTO_CAPTION, "Headline here\n\nChechnya Gay Concentration Camps\n\nThe story begins.", 1),
+    (Rule.IMAGE_FILE_NAME, "Headline here\n\nThe story begins.\n\nhematoma.jpg\n\nThe bruise\n\nIt goes on.", 2),
+    (Rule.IMAGE_FILE_NAME, "Headline here\n\nThe story begins.\n\nhematoma.jpg\n\nThe bruise\n\nIt goes on.", 3),
+    (Rule.PHOTO_CREDIT, "Headline here\n\nThe story begins.\n\n(Photo via Kremlin.ru)\n\nIt goes on.", 2),
+    (Rule.PUBLISHER_FOOTER, "Headline here\n\nThe story begins.\n\nDaily Planet | News for all\n\nClark Kent", 2),
+    (Rule.PUBLISHER_FOOTER, "Headline here\n\nThe story begins.\n\nDaily Planet | News for all\n\nClark Kent", 3),
+    (Rule.COMMENT_BOX, "Headline here\n\nThe story begins.\n\nLeave a reply", 2),
+    (Rule.TRAILING_PHOTO_CAPTION, "Headline here\n\nThe story begins.\n\nThe embassy. Photo by Jane Doe", 2),
+    (Rule.ARTICLE_NAVIGATION, "Headline here\n\nThe story begins.\n\nOther story\n\nPrevious article", 2),
+    (Rule.ARTICLE_NAVIGATION, "Headline here\n\nThe story begins.\n\nOther story\n\nPrevious article", 3),
+]
+
+
+def test_every_rule_has_an_example():
+    assert {rule for rule, _, _ in EXAMPLES} == set(Rule)
+
+
+@pytest.mark.parametrize("rule, text, line", EXAMPLES)
+def test_each_rule_takes_out_its_line_and_says_so(rule, text, line):
+    removed = text.split("\n\n")[line]
+    cleaned = clean_article(text)
+    assert (rule, removed) in cleaned.removed
+    assert removed not in cleaned.body.split("\n\n")
+    assert "The story begins." in cleaned.body
 
 
 def test_an_ad_network_line_at_the_top_is_dropped():

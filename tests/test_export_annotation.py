@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from claims.exports import annotation
-from claims.exports.context import build_context
+from claims.exports.context import DEFAULT_BASE_URL, build_context
 from claims.exports.records import claim_records
 from claims.models import Claim
 from tests.conformance_checks import (
@@ -19,6 +19,7 @@ from tests.conformance_checks import (
     pages_of,
 )
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.jsonld_offline import ANNO_VERSIONS, expand_annotations, iris, keys_in, keys_out, prefixes, values
 
 STATUSES = Claim.Status.values
 
@@ -40,7 +41,12 @@ def document(request, claims, monkeypatch):
 
 def render(claims=None) -> dict:
     claims = Claim.objects.all() if claims is None else claims
-    text = "".join(annotation.render(claim_records(claims), build_context(claims, statuses=STATUSES)))
+    text = "".join(
+        annotation.render(
+            claim_records(claims, base_url=DEFAULT_BASE_URL),
+            build_context(claims, base_url=DEFAULT_BASE_URL, statuses=STATUSES),
+        )
+    )
     return json.loads(text)
 
 
@@ -112,7 +118,7 @@ def test_a_claim_is_an_assessing_annotation_of_its_words_in_the_article(claims):
     claim = claims["verified"]
     found = annotation_of(render(), claim)
     assert found["id"] == f"http://127.0.0.1:8000/claims/{claim.pk}/#annotation"
-    assert found["motivation"] == "assessing"
+    assert found["motivation"] == "oa:assessing"
     assert found["creator"] == {"type": "Person", "nickname": "export-editor"}
     assert found["target"]["source"]["id"] == "https://news.example/health/waiting-times"
     assert found["target"]["source"]["title"] == "Waiting times “fell”, ministry says"
@@ -139,7 +145,7 @@ def test_wording_tags_and_verdict_are_bodies(claims):
     assert wording["value"] == "=SUM(A1:A2) hospital waiting times fell by 12%"
     assert sorted(body["value"] for body in bodies(found, "tagging")) == ["budget", "health"]
     assert all(body["type"] == "TextualBody" for body in found["body"] if body["purpose"] != "linking")
-    [verdict] = bodies(found, "assessing")
+    [verdict] = bodies(found, "oa:assessing")
     assert verdict["value"] == "verified"
     assert verdict["rationale"] == "Two independent reports confirm the 12% figure."
     assert verdict["creator"] == {"type": "Person", "nickname": "export-reviewer"}
@@ -171,8 +177,8 @@ def source_url(link) -> str:
 
 
 def test_an_open_claim_says_open_without_a_reviewer(claims):
-    [verdict] = bodies(annotation_of(render(), claims["open"]), "assessing")
-    assert verdict == {"type": "TextualBody", "purpose": "assessing", "value": "open", "format": "text/plain"}
+    [verdict] = bodies(annotation_of(render(), claims["open"]), "oa:assessing")
+    assert verdict == {"type": "TextualBody", "purpose": "oa:assessing", "value": "open", "format": "text/plain"}
 
 
 def test_an_article_without_a_url_is_targeted_on_the_workbench(claims):
@@ -180,6 +186,66 @@ def test_an_article_without_a_url_is_targeted_on_the_workbench(claims):
     target = annotation_of(render(), claim)["target"]
     assert target["source"]["id"] == f"http://127.0.0.1:8000{claim.article.get_absolute_url()}"
     assert "state" not in target and "publisher" not in target["source"]
+
+
+OA = "http://www.w3.org/ns/oa#"
+CITO = "http://purl.org/spar/cito/"
+
+
+def test_it_expands_offline_the_same_with_every_published_version_of_the_anno_context(document):
+    expanded = {version: expand_annotations(document, version) for version in ANNO_VERSIONS}
+    recommendation = expanded["2016-11-23, Recommendation"]
+    assert recommendation and all(found == recommendation for found in expanded.values())
+
+
+def test_every_term_expands_to_the_vocabularies_the_annotation_model_uses_and_none_is_dropped(document):
+    expanded = expand_annotations(document)
+    namespaces = (*prefixes(annotation.ANNO_COPY).values(), CITO)
+    assert [iri for iri in iris(expanded) if not iri.startswith(namespaces)] == []
+    assert keys_out(expanded) == keys_in(document)
+    assert {
+        "http://www.w3.org/ns/oa#hasBody",
+        "http://www.w3.org/ns/oa#hasTarget",
+        "http://www.w3.org/ns/oa#hasSelector",
+        "http://purl.org/spar/cito/hasCitationCharacterization",
+        "http://schema.org/reviewBody",
+        "http://www.w3.org/2004/02/skos/core#note",
+        "http://purl.org/dc/elements/1.1/title",
+        "http://purl.org/dc/elements/1.1/publisher",
+    } <= iris(expanded)
+
+
+def test_motivations_and_purposes_expand_to_the_oa_namespace_and_stances_to_cito(document):
+    expanded = expand_annotations(document)
+    motivations = {value["@id"] for value in values(expanded, OA + "motivatedBy")}
+    purposes = {value["@id"] for value in values(expanded, OA + "hasPurpose")}
+    stances = {value["@id"] for value in values(expanded, CITO + "hasCitationCharacterization")}
+    assert motivations == {OA + "assessing"}
+    assert purposes == {OA + "describing", OA + "tagging", OA + "assessing", OA + "linking"}
+    assert stances == {CITO + "obtainsSupportFrom", CITO + "isDisputedBy", CITO + "obtainsBackgroundFrom"}
+
+
+def test_a_bare_assessing_is_a_relative_iri_against_the_recommendations_context(db):
+    node = {"@context": annotation.ANNO, "id": "urn:x:1", "type": "Annotation", "motivation": "assessing"}
+    motivation = {version: values(expand_annotations(node, version), OA + "motivatedBy") for version in ANNO_VERSIONS}
+    # Resolved against wherever the document is read from: pyld's stand-in address when it has none.
+    assert motivation["2016-11-23, Recommendation"] == [{"@id": "http://example.org/base/assessing"}]
+    assert motivation["2021-07, reconstructed"] == [{"@id": OA + "assessing"}]
+
+
+def test_a_claim_cannot_close_the_script_element_a_page_embeds_its_annotation_in(db):
+    article = ArticleFactory(body="It read </script><script>alert(1)</script> & more. The end.")
+    claim = ClaimFactory(article=article, wording="</script><script>alert(1)</script>")
+    text = "".join(
+        annotation.render(
+            claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL),
+            build_context(Claim.objects.all(), base_url=DEFAULT_BASE_URL, statuses=STATUSES),
+        )
+    )
+    assert "<" not in text and ">" not in text and "&" not in text
+    found = annotation_of(json.loads(text), claim)
+    assert bodies(found, "describing")[0]["value"] == "</script><script>alert(1)</script>"
+    assert found["target"]["selector"][0]["exact"] == "It read </script><script>alert(1)</script> & more."
 
 
 def test_it_writes_no_nulls_or_empty_strings(claims):
@@ -191,11 +257,11 @@ def test_it_streams_a_chunk_per_claim(claims):
     read = []
 
     def records():
-        for record in claim_records(claims_):
+        for record in claim_records(claims_, base_url=DEFAULT_BASE_URL):
             read.append(record["id"])
             yield record
 
-    chunks = annotation.render(records(), build_context(claims_, statuses=STATUSES))
+    chunks = annotation.render(records(), build_context(claims_, base_url=DEFAULT_BASE_URL, statuses=STATUSES))
     while not read:
         next(chunks)
     assert len(read) == 1

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from claims.exports.bundle import MANIFEST, verify
 from tests.conformance_checks import BUNDLE_CHECKS, bundle_problems
+from tests.jsonld_offline import expand, expand_annotations
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,16 @@ def test_a_changed_byte_is_named_by_verify_and_by_the_checks(exported):
     assert problems[MANIFEST] == [problem]
     assert problems["annotations.jsonld"]  # an annotation's type is "Annotation", not "annotation"
     assert [name for name, found in problems.items() if found] == [MANIFEST, "annotations.jsonld"]
+
+
+def test_a_reader_with_no_network_expands_the_annotations_with_the_context_the_bundle_carries(exported, tmp_path):
+    archive = zipfile.ZipFile(io.BytesIO(exported))
+    [context] = [entry for entry in json.loads(archive.read(MANIFEST))["files"] if entry["format"] == "jsonld-context"]
+    assert context["copy_of"] == "http://www.w3.org/ns/anno.jsonld" and "W3C" in context["licence"]
+    copy = tmp_path / "anno.jsonld"
+    copy.write_bytes(archive.read(context["name"]))
+    annotations = json.loads(archive.read("annotations.jsonld"))
+
+    expanded = expand(annotations, {context["copy_of"]: copy})
+
+    assert expanded and expanded == expand_annotations(annotations)

@@ -8,7 +8,7 @@ import pytest
 
 from claims.exports import csv as csv_format
 from claims.exports import json as json_format
-from claims.exports.context import build_context
+from claims.exports.context import DEFAULT_BASE_URL, build_context
 from claims.exports.records import SCHEMA_VERSION, claim_records
 from claims.models import Claim
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def render(module_render, claims=None):
     claims = claims if claims is not None else Claim.objects.all()
-    context = build_context(claims, statuses=list(Claim.Status.values))
-    return "".join(module_render(claim_records(claims), context))
+    context = build_context(claims, base_url=DEFAULT_BASE_URL, statuses=list(Claim.Status.values))
+    return "".join(module_render(claim_records(claims, base_url=DEFAULT_BASE_URL), context))
 
 
 def test_csv_has_one_row_per_claim_with_its_cells(every_kind_of_claim):
@@ -92,4 +92,4 @@ def test_jsonl_has_one_versioned_claim_a_line(every_kind_of_claim):
 
 def test_records_cost_the_same_queries_for_many_claims(every_kind_of_claim, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        assert len(list(claim_records(Claim.objects.all()))) == 3
+        assert len(list(claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL))) == 3

@@ -118,6 +118,7 @@ def test_the_bundle_holds_every_format_and_a_manifest_that_checks_them(client, v
     archive = zipfile.ZipFile(io.BytesIO(content))
     manifest = json.loads(archive.read(MANIFEST))
     names = {"claims.csv", "claims.json", "claims.jsonl", "claimreview.jsonld", "annotations.jsonld"}
+    names |= {"contexts/anno.jsonld"}
     assert {entry["name"] for entry in manifest["files"]} == names
     assert set(archive.namelist()) == names | {MANIFEST}
     for entry in manifest["files"]:

@@ -82,3 +82,86 @@ def test_reports_and_previews_kept_on_batches_move_into_report_parts_and_back(mi
         kind: sorted(entries, key=str) for kind, entries in REPORT.items()
     }
     assert [row["outcome"] for row in back.objects.get(pk=previewed.pk).preview] == ["new", "rejected"]
+
+
+def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_history(migrator):
+    """A claim verified with two sources, one of them removed later (before this release nothing noticed):
+    after the migration it needs review, with the change in its history; the untouched one stays verified."""
+    before = migrate(migrator, [("claims", "0003_export_base_url")])
+    User, Article = before.get_model("auth", "User"), before.get_model("articles", "Article")
+    Passage, Claim = before.get_model("articles", "Passage"), before.get_model("claims", "Claim")
+    Link, HistoricalLink = (
+        before.get_model("claims", "EvidenceLink"),
+        before.get_model("claims", "HistoricalEvidenceLink"),
+    )
+    HistoricalClaim = before.get_model("claims", "HistoricalClaim")
+    reviewer = User.objects.create(username="old-reviewer")
+    judged_at = timezone.now() - timezone.timedelta(days=30)
+
+    def article(n: int, publisher: str):
+        body = f"Article {n} says a thing."
+        made = Article.objects.create(
+            title=f"A{n}", body=body, raw=body.encode(), content_hash=f"h{n}", publisher=publisher, origin_file="x.txt"
+        )
+        return made, Passage.objects.create(article=made, index=0, start=0, end=len(body), text=body)
+
+    def verified_claim(n: int):
+        own, _ = article(n * 10, "Own")
+        claim = Claim.objects.create(
+            article=own,
+            quote="Article",
+            start=0,
+            end=7,
+            wording=f"Claim {n}",
+            status="verified",
+            reviewed_by=reviewer,
+            reviewed_at=judged_at,
+            created_by=reviewer,
+            verdict_rationale="Two.",
+            version=3,
+        )
+        links = []
+        for m, publisher in ((1, "One"), (2, "Two")):
+            _, passage = article(n * 10 + m, publisher)
+            link = Link.objects.create(claim=claim, passage=passage, stance="supports", added_by=reviewer)
+            HistoricalLink.objects.create(
+                id=link.pk,
+                claim_id=claim.pk,
+                passage_id=passage.pk,
+                stance="supports",
+                added_by_id=reviewer.pk,
+                added_at=judged_at,
+                history_type="+",
+                history_date=judged_at - timezone.timedelta(hours=1),
+            )
+            links.append(link)
+        values = {f.attname: getattr(claim, f.attname) for f in Claim._meta.concrete_fields}
+        HistoricalClaim.objects.create(**values, history_type="~", history_date=judged_at)
+        return claim, links
+
+    kept, _ = verified_claim(1)
+    broken, (_, removed) = verified_claim(2)
+    HistoricalLink.objects.create(
+        id=removed.pk,
+        claim_id=broken.pk,
+        passage_id=removed.passage_id,
+        stance="supports",
+        added_by_id=reviewer.pk,
+        added_at=judged_at,
+        history_type="-",
+        history_date=judged_at + timezone.timedelta(days=1),
+    )
+    removed.delete()
+
+    after = migrate(migrator, [("claims", "0004_verdict_basis")])
+    Claim, HistoricalClaim = after.get_model("claims", "Claim"), after.get_model("claims", "HistoricalClaim")
+    kept, broken = Claim.objects.get(pk=kept.pk), Claim.objects.get(pk=broken.pk)
+    assert kept.status == "verified" and kept.verdict_basis["wording"] == "Claim 1"
+    assert sorted(entry["publisher"] for entry in kept.verdict_basis["links"]) == ["One", "Two"]
+    assert (broken.status, broken.needs_review, broken.version) == ("review", True, 4)
+    assert len(broken.verdict_basis["links"]) == 2  # what the reviewer saw
+    record = HistoricalClaim.objects.filter(id=broken.pk).latest("history_date")
+    assert (record.status, record.history_change_reason) == ("review", "checked against its verdict")
+
+    back = migrate(migrator, [("claims", "0003_export_base_url")]).get_model("claims", "Claim")
+    assert back.objects.get(pk=broken.pk).status == "verified"

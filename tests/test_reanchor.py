@@ -1,10 +1,10 @@
 """Re-anchoring: a claim is found again in a corrected version of its article, or said to be lost."""
 
-import time
-
 import pytest
+from rapidfuzz import fuzz
 
 from articles.text import clean_article, split_passages
+from claims import reanchor as reanchor_module
 from claims.anchoring import anchor_at, anchor_for_quote
 from claims.reanchor import NOT_FOUND_BELOW, reanchor
 from tests.conftest import SEEDS_DIR
@@ -173,7 +173,21 @@ def _long_article() -> str:
     return "\n\n".join(copies)[:100_000]
 
 
-def test_it_reanchors_200_claims_in_a_100_kb_article_quickly():
+class CountingFuzz:
+    """rapidfuzz's fuzz, counting the characters of text the approximate alignments search through."""
+
+    def __init__(self):
+        self.searched = 0
+
+    def partial_ratio_alignment(self, needle, text):
+        self.searched += len(text)
+        return fuzz.partial_ratio_alignment(needle, text)
+
+    def __getattr__(self, name):
+        return getattr(fuzz, name)
+
+
+def test_it_reanchors_200_claims_in_a_100_kb_article_searching_near_each_old_place(monkeypatch):
     body = _long_article()
     passages = [p for p in split_passages(body) if len(p[2].split()) >= 8][::2][:200]
     claims = [anchor_at(body, start, start + len(" ".join(text.split()[:10]))) for start, _, text in passages]
@@ -183,16 +197,19 @@ def test_it_reanchors_200_claims_in_a_100_kb_article_quickly():
         new_body = new_body[: claim.start] + claim.quote.replace(" ", " more than ", 1) + new_body[claim.end :]
     new_body = "An editor's note opens the corrected version.\n\n" + new_body
 
-    started = time.perf_counter()
+    counting = CountingFuzz()
+    monkeypatch.setattr(reanchor_module, "fuzz", counting)
     results = [
         reanchor(new_body, quote=c.quote, prefix=c.prefix, suffix=c.suffix, start=c.start, old_body_length=len(body))
         for c in claims
     ]
-    elapsed = time.perf_counter() - started
 
     corrected = {c.start for c in claims[::2]}
     for claim, result in zip(claims, results, strict=True):
         words = claim.quote.replace(" ", " more than ", 1) if claim.start in corrected else claim.quote
         assert result.anchor.quote == words
         assert result.quote_changed == (claim.start in corrected)
-    assert elapsed < 1.0, f"{elapsed:.2f} s"  # about 0.035 s on a two-core machine
+    # Searching the whole article for each of the 100 corrected claims would be 100 article lengths; each is
+    # looked for near its old place first (only the first claim, whose prefix the editor's note changed,
+    # goes on to the whole article). How long it takes: benchmarks/reanchor_speed.py.
+    assert counting.searched < 5 * len(new_body)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import checks
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,38 @@ def test_production_settings_pass_the_deploy_check():
         ALLOWED_HOSTS="workbench.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_system_check_passes_when_every_importer_library_loads():
+    assert [message for message in checks.run_checks(tags=["importers"])] == []
+    call_command("check", tags=["importers"])
+
+
+@pytest.mark.parametrize(
+    "module, needed_by",
+    [
+        ("lxml.html.clean", "the HTML importer"),
+        ("trafilatura", "the HTML importer"),
+        ("charset_normalizer", "every importer"),
+        ("dateutil.parser", "every importer"),
+    ],
+)
+def test_an_importer_library_that_cannot_load_fails_the_system_check_by_name(monkeypatch, module, needed_by):
+    monkeypatch.setitem(sys.modules, module, None)  # what Python does with a module that is not installed
+    [error] = checks.run_checks(tags=["importers"])
+    assert (error.level, error.id) == (checks.ERROR, "articles.E001")
+    assert error.msg.startswith(f"{module} cannot be imported, so {needed_by} cannot run")
+    with pytest.raises(SystemCheckError, match=f"{module} cannot be imported"):
+        call_command("check")  # as manage.py check, runserver and migrate run it
+
+
+def test_lxml_without_its_separate_html_cleaner_fails_the_check_and_names_the_package(monkeypatch):
+    # lxml 5.2 and later keep only a stub of lxml.html.clean that needs the lxml_html_clean package.
+    monkeypatch.delitem(sys.modules, "lxml.html.clean", raising=False)
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)
+    [error] = checks.run_checks(tags=["importers"])
+    assert error.msg.startswith("lxml.html.clean cannot be imported, so the HTML importer cannot run")
+    assert "lxml_html_clean" in error.msg
 
 
 def test_the_four_roles_exist_with_growing_rights(db):

@@ -22,8 +22,11 @@ from claims.services import (
 )
 from tests.factories import ArticleFactory, ClaimFactory, _passage_of
 
-SUPPORTS, CONTRADICTS, CONTEXT = (EvidenceLink.Stance.SUPPORTS, EvidenceLink.Stance.CONTRADICTS,
-                                  EvidenceLink.Stance.CONTEXT)  # fmt: skip
+SUPPORTS, CONTRADICTS, CONTEXT = (
+    EvidenceLink.Stance.SUPPORTS,
+    EvidenceLink.Stance.CONTRADICTS,
+    EvidenceLink.Stance.CONTEXT,
+)
 
 
 def fresh(claim: Claim) -> Claim:

@@ -316,7 +316,7 @@ class ClaimHistory(HistorySource):
     kind = name = "claim"
     model = Claim
     verbs = {CREATED: "tagged", CHANGED: "changed", DELETED: "deleted"}
-    quiet_fields = ("version", "reviewed_at")
+    quiet_fields = ("version", "reviewed_at", "verdict_basis")  # the basis moves with the status
     field_labels = {"verdict_rationale": "rationale", "reviewed_by": "reviewer"}  # as the claim's timeline says
     m2m_values = {"tags": "tag__name"}
 

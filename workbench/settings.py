@@ -180,8 +180,10 @@ WORKBENCH_UNKNOWN_PUBLISHERS = os.getenv("WORKBENCH_UNKNOWN_PUBLISHERS", "each")
 # A claim is disputed only with a contradicting source linked; off, a written rationale is enough.
 WORKBENCH_DISPUTED_NEEDS_CONTRADICTING = envbool("WORKBENCH_DISPUTED_NEEDS_CONTRADICTING", "True")
 # Exports: who publishes the reviews, where claim pages live (exports link to them), and how many
-# claims the browser downloads at once before an export becomes a background job.
+# claims the browser downloads at once before an export becomes a background job. Unset, the base URL
+# is the address the page that started the export was served on (http://127.0.0.1:8000 for the command
+# line), and the organisation's URL is the base URL.
 WORKBENCH_ORGANISATION_NAME = os.getenv("WORKBENCH_ORGANISATION_NAME", "Workbench newsroom")
-WORKBENCH_ORGANISATION_URL = os.getenv("WORKBENCH_ORGANISATION_URL", "http://127.0.0.1:8000/")
-WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WORKBENCH_ORGANISATION_URL = os.getenv("WORKBENCH_ORGANISATION_URL", "")
+WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "").rstrip("/")
 WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = envint("WORKBENCH_EXPORT_STREAM_MAX_CLAIMS", "5000")

@@ -20,13 +20,20 @@ source's title and publisher, so annotations add a few terms to the context: the
 citation characterisation, the rationale as schema.org's reviewBody, Dublin Core title and publisher,
 skos:note. Evidence links are SpecificResource bodies with purpose `linking`: the model forbids a
 purpose on a bare web resource.
+
+Read offline: the model requires the context by its IRI, so a bundle ships a copy of it
+(contexts/anno.jsonld) for a reader to serve in its place. W3C has published several versions of that
+document, and what is written here expands the same under each: the added terms are full IRIs, relying
+on no prefix of it, and the one motivation some versions lack is written as a prefixed name.
 """
 
 import json
 import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from pathlib import Path
 
+from claims.exports import jsonld
 from claims.exports.context import ExportContext
 from claims.models import EvidenceLink
 
@@ -35,6 +42,11 @@ MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE_SIZE = 100  # annotations per AnnotationPage
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
+ANNO_COPY = Path(__file__).parent / "contexts/anno.jsonld"  # the Recommendation's, for readers offline
+# anno.jsonld as published up to and with the Recommendation (2017) maps "reviewing", the motivation's
+# name before the vocabulary renamed it, and not "assessing" (W3C added that term in 2021), so against it
+# a bare "assessing" expands to a relative IRI. Every version maps the oa: prefix.
+ASSESSING = "oa:assessing"
 CITO = "http://purl.org/spar/cito/"
 # Each stance read from the claim's side: the claim obtains support from the source, and so on.
 STANCES = {
@@ -47,10 +59,10 @@ CONTEXT = [
     {
         "stance": {"@id": CITO + "hasCitationCharacterization", "@type": "@vocab"},
         **{str(stance): iri for stance, iri in STANCES.items()},
-        "rationale": "schema:reviewBody",
-        "note": "skos:note",
-        "title": "dc:title",
-        "publisher": "dc:publisher",
+        "rationale": "http://schema.org/reviewBody",
+        "note": "http://www.w3.org/2004/02/skos/core#note",
+        "title": "http://purl.org/dc/elements/1.1/title",
+        "publisher": "http://purl.org/dc/elements/1.1/publisher",
     },
 ]
 
@@ -59,14 +71,14 @@ def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
     collection = describe_collection(context)
     pages = page_count(context.total)
     records = iter(records)
-    yield '{"@context": ' + _dumps(ANNO) + ', "@graph": [\n' + _dumps(collection)
+    yield '{"@context": ' + jsonld.dumps(ANNO) + ', "@graph": [\n' + jsonld.dumps(collection)
     for number in range(1, pages + 1):
         start = (number - 1) * PAGE_SIZE
-        yield ",\n" + _dumps(describe_page(collection, number, pages))[:-1] + ', "items": ['
+        yield ",\n" + jsonld.dumps(describe_page(collection, number, pages))[:-1] + ', "items": ['
         separator = "\n"
         # The pages were announced from the count: a claim arriving since has no place in them.
         for record in islice(records, min(PAGE_SIZE, context.total - start)):
-            yield separator + _dumps(annotation(record, context))
+            yield separator + jsonld.dumps(annotation(record, context))
             separator = ",\n"
         yield "]}"
     yield "\n]}\n"
@@ -95,7 +107,7 @@ def describe_collection(context: ExportContext) -> dict:
 def collection_id(context: ExportContext) -> str:
     """The same export described twice gets the same id; the context holds no id of its own."""
     selection = [context.base_url, context.exported_at.isoformat(), context.exported_by, context.claim_set]
-    name = _dumps([*selection, sorted(context.statuses), sorted(context.filters.items())])
+    name = json.dumps([*selection, sorted(context.statuses), sorted(context.filters.items())], ensure_ascii=False)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -132,7 +144,7 @@ def annotation(record: dict, context: ExportContext) -> dict:
             # The claim's page is an HTML document; the annotation about it is a resource of its own.
             "id": record["url"] + "#annotation",
             "type": "Annotation",
-            "motivation": "assessing",
+            "motivation": ASSESSING,
             "created": history["created_at"],
             "modified": history["updated_at"],
             "creator": _person(history["created_by"]),
@@ -172,7 +184,7 @@ def _verdict(verdict: dict) -> dict:
     """The claim's status, "open" included, with the reviewer's rationale once there is a verdict."""
     return {
         "type": "TextualBody",
-        "purpose": "assessing",
+        "purpose": ASSESSING,
         "value": verdict["status"],
         "format": "text/plain",
         "rationale": verdict["rationale"],
@@ -210,7 +222,3 @@ def _label(context: ExportContext) -> str:
 def _present(node: dict) -> dict:
     """Without unknown or empty values: JSON-LD has no use for nulls, and an empty string says nothing."""
     return {key: value for key, value in node.items() if value not in (None, "", [])}
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

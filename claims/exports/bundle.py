@@ -1,6 +1,9 @@
 """The bundle: a zip of every format plus manifest.json, which names the export and the SHA-256 of
 every file, so that anyone can check that nothing was altered (`manage.py verify_export`).
 
+It also holds a copy of the JSON-LD context the annotations name (contexts/anno.jsonld, listed with the
+IRI it stands for), so that a reader with no network expands them: the ClaimReviews carry their own.
+
 The zip is written as it streams (zipfile writes to an unseekable stream with data descriptors),
 each format reading the claims afresh, so memory does not grow with the number of claims.
 """
@@ -13,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import version
 from typing import BinaryIO
 
+from claims.exports import annotation
 from claims.exports.context import ExportContext
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.json import describe
@@ -21,6 +25,13 @@ from claims.exports.records import SCHEMA_VERSION
 EXTENSION = "zip"
 MEDIA_TYPE = "application/zip"
 MANIFEST = "manifest.json"
+ANNO_CONTEXT = "contexts/anno.jsonld"
+# The notice W3C's licence asks a copy to carry; the file itself, copied unchanged, has none.
+W3C_NOTICE = (
+    "Copyright © 2016 W3C® (MIT, ERCIM, Keio, Beihang). Copied unchanged from the Web Annotation Vocabulary, "
+    "https://www.w3.org/TR/annotation-vocab/ (Appendix A), under the W3C Software and Document License, "
+    "https://www.w3.org/Consortium/Legal/2015/copyright-software-and-document"
+)
 
 
 def render(records: Callable[[], Iterable[dict]], context: ExportContext) -> Iterator[bytes]:
@@ -40,8 +51,22 @@ def render(records: Callable[[], Iterable[dict]], context: ExportContext) -> Ite
             files.append(
                 {"name": text_format.filename, "format": export_format, "size": size, "sha256": digest.hexdigest()}
             )
+        files.append(_anno_context(archive))
         archive.writestr(MANIFEST, manifest(context, files))
     yield from sink.take()
+
+
+def _anno_context(archive: zipfile.ZipFile) -> dict:
+    data = annotation.ANNO_COPY.read_bytes()
+    archive.writestr(ANNO_CONTEXT, data)
+    return {
+        "name": ANNO_CONTEXT,
+        "format": "jsonld-context",
+        "copy_of": annotation.ANNO,
+        "licence": W3C_NOTICE,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
 
 def manifest(context: ExportContext, files: list[dict]) -> str:

@@ -8,7 +8,7 @@ JSON Lines is one claim per line, for tools that read a record at a time.
 import json
 from collections.abc import Iterable, Iterator
 
-from claims.exports.context import ExportContext
+from claims.exports.context import WITHHELD_WHY, ExportContext
 from claims.exports.records import SCHEMA_VERSION
 
 EXTENSION = "json"
@@ -39,6 +39,7 @@ def describe(context: ExportContext) -> dict:
         "organisation": {"name": context.organisation_name, "url": context.organisation_url},
         "selection": {"claim_set": context.claim_set, "filters": context.filters, "statuses": context.statuses},
         "claim_count": context.total,
+        "left_out": {"claims": context.withheld, "why": WITHHELD_WHY if context.withheld else None},
     }
 
 

@@ -17,14 +17,14 @@ A record is a dict of JSON types only (str, int, float, bool, None, list, dict):
       "history": {"created_by", "created_at", "updated_at", "version", "revisions"},
     }
 
-Dates are ISO 8601 strings (None when unknown); users are usernames. `url` fields are absolute.
+Dates are ISO 8601 strings (None when unknown); users are usernames. `url` fields are absolute, on the
+export's base URL.
 Claims are read in chunks with their related rows prefetched, so memory stays flat however many.
 """
 
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
@@ -35,7 +35,7 @@ SCHEMA_VERSION = 1
 CHUNK = 500
 
 
-def claim_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict]:
+def claim_records(claims: QuerySet, *, base_url: str, chunk_size: int = CHUNK) -> Iterator[dict]:
     links = EvidenceLink.objects.select_related("passage__article", "added_by").order_by("added_at", "id")
     rows = (
         claims.order_by("pk")
@@ -44,7 +44,7 @@ def claim_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict
         .annotate(revisions=_revisions())
     )
     for claim in rows.iterator(chunk_size=chunk_size):
-        yield claim_record(claim)
+        yield claim_record(claim, base_url=base_url)
         # Prefetching points each link back at its claim; left as a cycle, every chunk would stay in
         # memory until the garbage collector's next full pass.
         del claim.links
@@ -55,12 +55,12 @@ def _revisions() -> Subquery:
     return Subquery(records)
 
 
-def claim_record(claim: Claim) -> dict:
+def claim_record(claim: Claim, *, base_url: str) -> dict:
     article = claim.article
     return {
         "id": claim.pk,
         "uid": str(claim.uid),
-        "url": _claim_url(claim.pk),
+        "url": _absolute(base_url, "claims:detail", claim.pk),
         "wording": claim.wording,
         "status": claim.status,
         "anchor": {
@@ -80,11 +80,11 @@ def claim_record(claim: Claim) -> dict:
             "published_at": iso(article.published_at),
             "content_hash": article.content_hash,
             "version": article.version,
-            "workbench_url": _article_url(article.pk),
+            "workbench_url": _absolute(base_url, "articles:detail", article.pk),
             "imported_at": iso(article.imported_at),
             "origin": article.origin,
         },
-        "evidence": [evidence_record(link) for link in claim.links],
+        "evidence": [evidence_record(link, base_url=base_url) for link in claim.links],
         "verdict": {
             "status": claim.status,
             "rationale": claim.verdict_rationale,
@@ -102,7 +102,7 @@ def claim_record(claim: Claim) -> dict:
     }
 
 
-def evidence_record(link: EvidenceLink) -> dict:
+def evidence_record(link: EvidenceLink, *, base_url: str) -> dict:
     passage = link.passage
     common = {
         "stance": link.stance,
@@ -115,7 +115,7 @@ def evidence_record(link: EvidenceLink) -> dict:
         return {
             **common,
             "kind": "passage",
-            "url": source.url or _article_url(source.pk),
+            "url": source.url or _absolute(base_url, "articles:detail", source.pk),
             "title": source.title,
             "publisher": source.publisher,
             "quote": passage.text,
@@ -139,19 +139,11 @@ def evidence_record(link: EvidenceLink) -> dict:
     }
 
 
-def _claim_url(pk: int) -> str:
-    return _absolute("claims:detail", pk)
-
-
-def _article_url(pk: int) -> str:
-    return _absolute("articles:detail", pk)
-
-
-def _absolute(view: str, pk: int) -> str:
+def _absolute(base_url: str, view: str, pk: int) -> str:
     # reverse() costs more than the rest of a record: resolve each view once, then fill in the key.
     if view not in _PATHS:
         _PATHS[view] = reverse(view, args=[_KEY]).replace(str(_KEY), "{}")
-    return settings.WORKBENCH_BASE_URL + _PATHS[view].format(pk)
+    return base_url + _PATHS[view].format(pk)
 
 
 _KEY = 918273645

@@ -12,11 +12,11 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from claims.exports import bundle
-from claims.exports.context import build_context
+from claims.exports.context import WITHHELD_WHY, base_url, build_context
 from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import CHUNK, claim_records
 from claims.models import Claim, ClaimSet, Export
-from claims.selectors import selected_claims
+from claims.selectors import selected_claims, withheld_claims
 
 BUFFER = 2**16  # bytes per chunk sent
 DEFAULT_STATUSES = [Claim.Status.VERIFIED]
@@ -36,13 +36,18 @@ def export_start(
     statuses: list[str],
     claim_set: ClaimSet | None = None,
     filters: dict[str, list[str]] | None = None,
+    served_at: str | None = None,
 ) -> Export:
-    """Record an export about to run; ValidationError when its filters are not valid."""
+    """Record an export about to run; ValidationError when its filters are not valid.
+
+    `served_at` is the address of the page that asked for it (None from the command line): unless
+    WORKBENCH_BASE_URL says otherwise, the export links there, even when a worker writes it later."""
     filters = filters or {}
     if not statuses or set(statuses) - set(Claim.Status.values):
         raise ValidationError({"statuses": "Choose one or more of: " + ", ".join(Claim.Status.values)})
     statuses = [status for status in Claim.Status.values if status in statuses]
     count = selected_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
+    withheld = withheld_claims(claim_set=claim_set, filters=filters, statuses=statuses).count()
     return Export.objects.create(
         format=export_format,
         created_by=user,
@@ -52,7 +57,16 @@ def export_start(
         filters=filters,
         statuses=statuses,
         claim_count=count,
+        withheld=withheld,
+        base_url=base_url(served_at),
     )
+
+
+def withheld_note(count: int) -> str:
+    """What an export says of the claims it left out; empty when it left none out."""
+    if not count:
+        return ""
+    return f"{count} claim{'s' if count != 1 else ''} left out: {WITHHELD_WHY}."
 
 
 def export_stream(export: Export) -> Iterator[bytes]:
@@ -106,17 +120,20 @@ def media_type(export: Export) -> str:
 
 def _chunks(export: Export) -> Iterator[bytes]:
     claims = selected_claims(claim_set=export.claim_set, filters=export.filters, statuses=export.statuses)
+    links_to = export.base_url or base_url(None)  # an export recorded before exports kept their base URL
     context = build_context(
         claims,
+        base_url=links_to,
         user=export.created_by,
         statuses=export.statuses,
         claim_set=export.claim_set_name or None,
         filters=export.filters,
+        withheld=export.withheld,
     )
     progress = _Progress(export)
 
     def records():
-        return progress.counted(claim_records(claims))
+        return progress.counted(claim_records(claims, base_url=links_to))
 
     if export.format == Export.Format.BUNDLE:
         progress.rounds = len(TEXT_FORMATS)

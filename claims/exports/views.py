@@ -12,7 +12,9 @@ from claims import permissions, selectors
 from claims.exports import services, tasks
 from claims.forms import ExportForm
 from claims.models import Claim, ClaimSet, Export
+from claims.rules import JUDGED
 from workbench.audit import WEB
+from workbench.jobs import job_status
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,8 +28,13 @@ def export_claims(request: HttpRequest) -> HttpResponse:
     try:
         everything = selectors.selected_claims(claim_set=claim_set, filters=filters, statuses=Claim.Status.values)
         counts, filter_errors = everything.status_counts(), []
+        suspended = [
+            (Claim.Status(status).label.lower(), withheld)
+            for status in JUDGED
+            if (withheld := selectors.withheld_claims(claim_set=claim_set, filters=filters, statuses=[status]).count())
+        ]
     except ValidationError as error:
-        counts, filter_errors = {}, error.messages
+        counts, filter_errors, suspended = {}, error.messages, []
     if request.method == "POST" and form.is_valid() and not filter_errors:
         export = services.export_start(
             export_format=form.cleaned_data["format"],
@@ -36,6 +43,7 @@ def export_claims(request: HttpRequest) -> HttpResponse:
             claim_set=claim_set,
             filters=filters,
             statuses=form.cleaned_data["statuses"],
+            served_at=request.build_absolute_uri("/"),
         )
         if export.claim_count <= settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS:
             return _streamed(export)
@@ -46,6 +54,7 @@ def export_claims(request: HttpRequest) -> HttpResponse:
         "claim_set": claim_set,
         "filters": filters,
         "filter_errors": filter_errors,
+        "suspended": suspended,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Claim.Status.choices],
         "stream_max": settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS,
     }
@@ -77,22 +86,14 @@ def _export(request: HttpRequest, pk: int) -> Export:
 
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "claims/export_detail.html", {"export": _export(request, pk)})
+    export = _export(request, pk)
+    context = {"export": export, "withheld_note": services.withheld_note(export.withheld)}
+    return render(request, "claims/export_detail.html", context)
 
 
 @require_GET
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
-    export = _export(request, pk)
-    return JsonResponse(
-        {
-            "status": export.status,
-            "label": export.get_status_display(),
-            "done": export.claims_done,
-            "total": export.claim_count,
-            "percent": export.percent_done,
-            "working": export.status == Export.Status.RUNNING,
-        }
-    )
+    return job_status(_export(request, pk))
 
 
 @require_GET

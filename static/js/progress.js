@@ -1,19 +1,29 @@
-/* Progress of a background job (an import, an export): poll its status and move the bar; reload when it ends. */
+/* Progress of a background job (an import, an export; templates/partials/progress.html): poll its status,
+   move the bar and its count, and reload the page when the job is no longer working. */
 (function () {
   "use strict";
-  var box = document.getElementById("progress");
-  if (!box) return;
   var bar = document.getElementById("progress-bar");
+  if (!bar) return;
   var count = document.getElementById("progress-count");
   var status = document.getElementById("progress-status");
 
+  function show(state) {
+    if (status) status.textContent = state.label;
+    if (state.percent === null) {
+      bar.removeAttribute("value"); // the amount of work is not known yet: an indeterminate bar
+      bar.removeAttribute("aria-valuenow");
+    } else {
+      bar.value = state.percent;
+      bar.setAttribute("aria-valuenow", state.percent);
+    }
+    count.textContent = state.done + (state.total ? " of " + state.total : "") + " " + count.dataset.unit;
+  }
+
   function poll() {
-    fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(bar.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        status.textContent = state.label;
-        if (bar) bar.value = state.percent;
-        if (count) count.textContent = state.done + (state.total ? " of " + state.total : "") + " " + box.dataset.unit;
+        show(state);
         if (state.working) setTimeout(poll, 1000);
         else location.reload();
       })

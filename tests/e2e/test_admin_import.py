@@ -97,7 +97,7 @@ def test_an_admin_imports_a_zip_of_mixed_files(
 
     page.get_by_role("button", name="Confirm: import 16 articles").click()
     worker = run_slowly(services.import_batch_run, monkeypatch, batch.pk)
-    bar = page.get_by_role("progressbar")
+    bar = page.get_by_role("progressbar", name="Import progress")
     expect(bar).to_be_visible()
     expect(page.get_by_text("Importing", exact=True)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^([1-9]|1[0-6]) of 17 records$"))

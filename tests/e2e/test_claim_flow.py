@@ -85,7 +85,7 @@ def test_a_claim_is_tagged_linked_to_two_sources_and_verified(page, live_server,
     mark.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(QUOTE)
     link_passage(page, "over 100 gay men were detained and tortured", "Supports")
-    expect(page.get_by_text("Needs one more independent supporting source")).to_be_visible()
+    expect(page.get_by_text("1 of 2 independent supporting sources")).to_be_visible()
     link_passage(page, "at least 100 men have been detained", "Supports")
     expect(page.get_by_text("2 of 2 independent supporting sources")).to_be_visible()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.exports.services import DEFAULT_STATUSES, export_start, export_write
+from claims.exports.services import DEFAULT_STATUSES, export_start, export_write, withheld_note
 from claims.models import Claim, ClaimSet, Export
 from workbench.audit import COMMAND
 from workbench.commands import user_named
@@ -62,6 +62,8 @@ class Command(BaseCommand):
             f"Exported {export.claim_count} claim(s) ({', '.join(export.statuses)}) as {format}"
             f"{' to ' + output if output != '-' else ''}; SHA-256 {export.sha256} (export {export.pk})."
         )
+        if export.withheld:
+            report.write(withheld_note(export.withheld))
 
 
 def _write_whole(export: Export, path: Path) -> None:

@@ -124,7 +124,7 @@ def _record(HistoricalClaim, HistoricalTags, claim) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0002_exports"),
+        ("claims", "0003_export_base_url"),
     ]
 
     operations = [
@@ -195,6 +195,11 @@ class Migration(migrations.Migration):
             model_name="historicalevidencelink",
             name="added_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
+        migrations.AddField(
+            model_name="export",
+            name="withheld",
+            field=models.PositiveIntegerField(default=0),
         ),
         migrations.RunPython(record_bases, suspend_back),
     ]
