@@ -173,6 +173,7 @@ def test_an_old_version_offers_no_tagging_and_leads_the_editor_to_the_newest(
 
     notice.get_by_role("link", name="Read version 2").click()
     expect(page).to_have_url(re.compile(rf"{new.get_absolute_url()}$"))
+    page.wait_for_load_state()  # the reader's script is deferred: it listens once the page has loaded
     tag(page, QUOTE)
     expect(page.locator("#article-body a.claim-mark")).to_have_text(QUOTE)
     assert Claim.objects.get().article == new
