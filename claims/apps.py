@@ -5,7 +5,8 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self) -> None:
-        from articles.signals import version_created
+        from articles.signals import metadata_changed, version_created
         from claims import checks, receivers  # noqa: F401 - checks registers the system checks
 
         version_created.connect(receivers.reanchor_on_new_version, dispatch_uid="claims.reanchor_on_new_version")
+        metadata_changed.connect(receivers.recheck_on_publisher_change, dispatch_uid="claims.recheck_on_publisher")

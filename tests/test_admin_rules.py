@@ -175,3 +175,23 @@ def test_exports_are_read_only_in_the_admin(admin_client_, admin_user):
 
 def _no_inline_forms() -> dict:
     return {"evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0}
+
+
+def test_an_admin_setting_a_publisher_that_merges_two_sources_suspends_the_verdict(admin_client_, verified):
+    cited = verified.evidence.get(passage__article__publisher="Daily Two").passage.article
+    response = admin_client_.post(
+        change_url(cited), {"title": cited.title, "url": cited.url, "publisher": "daily one", "published_at": ""}
+    )
+    assert response.status_code == 302
+    assert cited.history.first().publisher == "daily one"  # the edit is in the article's history
+    claim = fresh(verified)
+    assert claim.status == "review"
+    assert "its publisher changed from Daily Two to daily one" in claim.review_reason
+
+
+def test_an_admin_naming_an_unknown_publisher_leaves_the_verdict_alone_if_the_sources_stay_apart(
+    admin_client_, verified
+):
+    cited = verified.evidence.get(passage__article__publisher="Daily Two").passage.article
+    admin_client_.post(change_url(cited), {"title": cited.title, "url": cited.url, "publisher": "Daily Two Ltd"})
+    assert "publisher changed" in fresh(verified).review_reason and fresh(verified).status == "review"

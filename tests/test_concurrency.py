@@ -19,6 +19,8 @@ def contested_claim(roles):
     claim = ClaimFactory(created_by=UserFactory(username="tagger", role="editor"))
     for publisher in ("Daily One", "Daily Two"):
         PassageEvidenceFactory(claim=claim, passage=_passage_of(ArticleFactory(publisher=publisher)))
+    # Either verdict is allowed: the race, not a rule, decides who is refused.
+    PassageEvidenceFactory(claim=claim, stance="contradicts", passage=_passage_of(ArticleFactory(publisher="Wire")))
     return Claim.objects.get(pk=claim.pk)
 
 
