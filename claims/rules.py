@@ -95,6 +95,11 @@ def claim_blockers(*, claim: Claim, links: list[EvidenceLink], status: str, rati
         return [f"“{Claim.Status(status).label}” is not a verdict: choose verified, disputed or reopen."]
     if status == claim.status:
         return [f"The claim is already {claim.get_status_display().lower()}."]
+    return evidence_blockers(links=links, status=status, rationale=rationale)
+
+
+def evidence_blockers(*, links: list[EvidenceLink], status: str, rationale: str | None) -> list[str]:
+    """What the sources and the rationale still need for `status`, whatever the claim was before."""
     written = rationale is None or bool(rationale.strip())
     reasons = []
     if status == Claim.Status.VERIFIED:

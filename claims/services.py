@@ -13,7 +13,7 @@ from claims import basis, history, permissions
 from claims.anchoring import Anchor, check_anchor
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.reanchor import reanchor
-from claims.rules import JUDGED, VERDICTS, verdict_blockers
+from claims.rules import JUDGED, VERDICTS, evidence_blockers, verdict_blockers
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 SURE_ENOUGH = 0.8  # a claim re-anchored with less confidence than this is flagged for a person to check
@@ -365,6 +365,22 @@ def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_
         claim.reviewed_by = user
         claim.reviewed_at = timezone.now()
         _save(claim, user)
+    return claim
+
+
+def verdict_adopt(*, claim: Claim) -> Claim:
+    """Take in a verdict given in another workbench (a claim import): it keeps what it judged here, and one
+    that does not meet this workbench's rules needs review instead of standing unexamined."""
+    if claim.status not in JUDGED:
+        return claim
+    judged = claim.status
+    links = _links(claim)
+    claim.verdict_basis = basis.basis_of(claim, links)
+    problems = evidence_blockers(links=links, status=judged, rationale=claim.verdict_rationale)
+    if problems:
+        claim.status, claim.needs_review = Claim.Status.REVIEW, True
+        claim.review_reason = f"Imported as {judged}, but here it does not meet the rules: {' '.join(problems)}"
+    claim.save()  # the same version: the import's own change, told as one
     return claim
 
 

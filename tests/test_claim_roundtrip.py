@@ -12,6 +12,7 @@ from claims.exports.context import DEFAULT_BASE_URL
 from claims.exports.importing import ImportRefused, import_claims
 from claims.exports.records import claim_records
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
+from claims.services import claim_update
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,29 @@ def test_files_that_are_not_exports_are_refused_clearly(tmp_path, db):
         import_claims({"schema_version": 99, "claims": []}, user=None, origin="x")
     with pytest.raises(ImportRefused, match="not a Workbench JSON export"):
         import_claims([1, 2], user=None, origin="x")
+
+
+def test_an_imported_verdict_is_held_to_what_it_judged_here(tmp_path, every_kind_of_claim, editor):
+    path = exported(tmp_path)
+    empty_the_workbench()
+    call_command("import_claims", str(path))
+    verified = Claim.objects.get(uid=every_kind_of_claim["verified"].uid)
+    assert verified.status == "verified" and verified.verdict_basis["wording"] == verified.wording
+    verified.created_by = editor
+    verified.save()
+    claim_update(claim=verified, user=editor, expected_version=verified.version, wording="Something else", tags="")
+    assert Claim.objects.get(pk=verified.pk).status == "review"
+
+
+def test_an_imported_verified_claim_that_does_not_meet_the_rules_here_needs_review(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    record = next(claim for claim in document["claims"] if claim["status"] == "verified")
+    record["evidence"] = [next(link for link in record["evidence"] if link["stance"] == "supports")]
+    empty_the_workbench()
+    import_claims(document, user=None, origin="claims.json")
+    claim = Claim.objects.get(uid=record["uid"])
+    assert (claim.status, claim.needs_review) == ("review", True)
+    assert claim.review_reason == (
+        "Imported as verified, but here it does not meet the rules: Needs one more independent supporting "
+        "source (2 from different publishers are required)."
+    )

@@ -19,7 +19,7 @@ from articles.text import content_hash
 from claims.anchoring import AnchorError, check_anchor
 from claims.exports.records import SCHEMA_VERSION
 from claims.models import Claim, EvidenceLink
-from claims.services import tags_named
+from claims.services import tags_named, verdict_adopt
 from workbench.audit import IMPORT, audit_channel, bulk_create_with_history
 
 
@@ -129,7 +129,7 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> 
     claim.tags.set(tags_named(record["tags"], people.importer))
     for link in record["evidence"]:
         _evidence(claim, link, articles=articles, people=people).save()
-    return claim
+    return verdict_adopt(claim=claim)
 
 
 def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:
