@@ -8,7 +8,7 @@ reviewer did not see suspends the verdict: the claim needs review until a review
 What counts, per verdict: a verified claim stands on its supporting sources, and a new contradicting
 source questions it; a disputed claim stands on its contradicting sources, and a new supporting source
 questions it. Context links and notes never do. A claim carried to a new version of its article with the
-same words around it judges the same text, so moving there alone is no change.
+same words around it on its line judges the same text, so moving there alone is no change.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from claims.models import Claim, EvidenceLink
-from claims.rules import document_key, independent_support, publisher_key
+from claims.rules import document_key, group_key, independent_support
 
 Stance = EvidenceLink.Stance
 COUNTED = {Claim.Status.VERIFIED: Stance.SUPPORTS, Claim.Status.DISPUTED: Stance.CONTRADICTS}
@@ -63,7 +63,7 @@ def link_state(link: EvidenceLink) -> dict:
 
 def drifts(basis: dict, claim: Claim, links: list[EvidenceLink]) -> list[Drift]:
     """Every change since the verdict that the reviewer did not judge; empty while the verdict holds."""
-    return _wording(basis, claim) + _anchor(basis["anchor"], claim) + _sources(basis, links)
+    return _wording(basis, claim) + _anchor(basis["anchor"], claim) + _sources(basis, links) + _regrouped(basis, links)
 
 
 def reasons(found: list[Drift]) -> str:
@@ -83,7 +83,10 @@ def _wording(basis: dict, claim: Claim) -> list[Drift]:
 def _anchor(judged: dict, claim: Claim) -> list[Drift]:
     if not _same(judged["quote"], claim.quote):
         return [Drift("The quoted words changed after the verdict.", judged["quote"], claim.quote)]
-    if not (_same(judged["prefix"], claim.prefix) and _same(judged["suffix"], claim.suffix)):
+    # The words around the quote on its own line ("did not" put before it); a paragraph added above is not.
+    same_before = _same(judged["prefix"].rsplit("\n", 1)[-1], claim.prefix.rsplit("\n", 1)[-1])
+    same_after = _same(judged["suffix"].split("\n", 1)[0], claim.suffix.split("\n", 1)[0])
+    if not (same_before and same_after):
         return [
             Drift(
                 "The words around the quote changed after the verdict.",
@@ -131,13 +134,39 @@ def _changed_link(entry: dict, link: EvidenceLink, status: str, links: list[Evid
         what = f"now {WHAT[link.stance]}"
     elif state["document"] != entry["document"]:
         what = "now points at another document"
-    elif publisher_key(state["publisher"]) != publisher_key(entry["publisher"]):
-        shown = state["publisher"] or "unknown"
-        what = f"its publisher changed from {entry['publisher'] or 'unknown'} to {shown}"
     else:
-        return []
+        return []  # a publisher named or renamed matters only if sources merge: see _regrouped
     reason = f"A {WHAT[entry['stance']]} source changed ({what}): {_left(status, links)}."
     return [Drift(reason, _shown(entry), _shown(state))]
+
+
+def _regrouped(basis: dict, links: list[EvidenceLink]) -> list[Drift]:
+    """Supporting sources that counted apart and now share a publisher (an article's publisher was set or
+    changed): fewer independent sources than the verdict counted, among the very links it counted."""
+    if basis["status"] != Claim.Status.VERIFIED:
+        return []
+    now = {link.pk: link for link in links}
+    kept = [
+        entry
+        for entry in basis["links"]
+        if entry["stance"] == Stance.SUPPORTS
+        and entry["id"] in now
+        and link_state(now[entry["id"]])["document"] == entry["document"]
+        and now[entry["id"]].stance == Stance.SUPPORTS
+    ]
+    then = {group_key(entry["publisher"], entry["document"]) for entry in kept} - {None}
+    still = independent_support([now[entry["id"]] for entry in kept])
+    if still >= len(then):
+        return []
+    required = settings.WORKBENCH_MIN_SUPPORTING_SOURCES
+    return [
+        Drift(
+            f"Supporting sources that counted apart now share a publisher: "
+            f"{independent_support(links)} of {required} independent sources left.",
+            "; ".join(sorted(entry["publisher"] or "publisher unknown" for entry in kept)),
+            "; ".join(sorted(now[entry["id"]].source_publisher or "publisher unknown" for entry in kept)),
+        )
+    ]
 
 
 def _left(status: str, links: list[EvidenceLink]) -> str:

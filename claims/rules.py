@@ -50,12 +50,16 @@ def document_key(link: EvidenceLink) -> str:
 
 def source_key(link: EvidenceLink) -> str | None:
     """The source a link counts as: its publisher when known, else as WORKBENCH_UNKNOWN_PUBLISHERS says."""
-    publisher = publisher_key(link.source_publisher)
-    if publisher:
-        return f"publisher:{publisher}"
+    return group_key(link.source_publisher, document_key(link))
+
+
+def group_key(publisher: str, document: str) -> str | None:
+    """The source a document of `publisher` counts as; None when it does not count."""
+    if key := publisher_key(publisher):
+        return f"publisher:{key}"
     unknown = settings.WORKBENCH_UNKNOWN_PUBLISHERS
     if unknown == "each":
-        return document_key(link)
+        return document
     return "unknown" if unknown == "together" else None
 
 

@@ -74,13 +74,15 @@ def _links(claim: Claim) -> list[EvidenceLink]:
     return list(claim.evidence.select_related("passage__article"))
 
 
-def _hold_to_basis(claim: Claim) -> None:
-    """A verdict stands only on what it judged: any other change suspends it until a reviewer looks again."""
+def _hold_to_basis(claim: Claim) -> bool:
+    """A verdict stands only on what it judged: any other change suspends it until a reviewer looks again.
+    Says whether the claim needs review now."""
     if claim.verdict_basis is None or claim.status not in (*JUDGED, Claim.Status.REVIEW):
-        return
+        return False
     found = basis.drifts(claim.verdict_basis, claim, _links(claim))
     if found:
         claim.status, claim.needs_review, claim.review_reason = Claim.Status.REVIEW, True, basis.reasons(found)
+    return bool(found)
 
 
 def _save(claim: Claim, user) -> None:
@@ -185,6 +187,9 @@ def claim_restore(*, claim_id: int, user) -> Claim:
             link = EvidenceLink.history.filter(id=link_id).latest("history_date", "history_id").instance
             link._history_user, link._change_reason = user, f"restored with claim #{claim_id}"
             link.save(force_insert=True)
+        if _hold_to_basis(claim):  # its sources changed while it was deleted (a publisher, say)
+            claim._change_reason = "checked against its verdict after the restore"
+            _save(claim, user)
     return claim
 
 
@@ -210,7 +215,10 @@ def claim_rollback(*, claim: Claim, user, history_id: int) -> Claim:
         if target is None:
             raise ValidationError("That version does not belong to this claim.")
         reason = f"rolled back to version {target.version}"
+        in_force = claim.reviewed_at  # a verdict is known by when it was given
         for name in (
+            "article_id",
+            "anchor_confidence",
             "wording",
             "quote",
             "prefix",
@@ -228,10 +236,19 @@ def claim_rollback(*, claim: Claim, user, history_id: int) -> Claim:
             setattr(claim, name, getattr(target, name))
         # The links first: the claim's save holds the verdict to its basis, sources included.
         _rollback_links(claim, user, history.links_at(claim.pk, target.history_date), reason)
+        _verdict_of_the_past(claim, in_force)
         claim._change_reason = reason
         _save(claim, user)
         claim.tags.set(row.tag for row in target.historicalclaim_tags_set.all())
     return claim
+
+
+def _verdict_of_the_past(claim: Claim, in_force) -> None:
+    """A rollback brings back a verdict only if it is the one in force (suspended or not); an earlier one,
+    since replaced by a reviewer, comes back as needing review: only a reviewer gives a verdict."""
+    if claim.status in JUDGED and claim.reviewed_at != in_force:
+        claim.status, claim.needs_review = Claim.Status.REVIEW, True
+        claim.review_reason = "Rolled back to an earlier verdict: a reviewer must confirm it."
 
 
 LINK_STATE = ["stance", "note", "passage_id", "url", "title", "publisher", "accessed_on", "quote"]
@@ -453,8 +470,9 @@ def claims_recheck_sources(*, article: Article) -> int:
     suspended = 0
     with transaction.atomic():
         for claim in judged:
-            _save(claim, None)
-            suspended += claim.status == Claim.Status.REVIEW
+            if _hold_to_basis(claim):  # only then is it a change of the claim, with a new version
+                _save(claim, None)
+                suspended += 1
     return suspended
 
 

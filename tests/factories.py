@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from articles.text import content_hash
-from claims.models import Claim, EvidenceLink
+from claims.models import PREFIX_SUFFIX_LENGTH, Claim, EvidenceLink
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,6 +46,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     start = 0
     end = factory.LazyAttribute(lambda c: c.article.body.index(".") + 1)
     quote = factory.LazyAttribute(lambda c: c.article.body[c.start : c.end])
+    prefix = factory.LazyAttribute(lambda c: c.article.body[max(0, c.start - PREFIX_SUFFIX_LENGTH) : c.start])
+    suffix = factory.LazyAttribute(lambda c: c.article.body[c.end : c.end + PREFIX_SUFFIX_LENGTH])
     wording = factory.LazyAttribute(lambda c: c.quote)
 
 

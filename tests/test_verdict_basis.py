@@ -5,15 +5,19 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from claims.basis import drifts
 from claims.checks import unknown_publishers_setting
 from claims.history import timeline
 from claims.models import Claim, EvidenceLink
 from claims.rules import independent_support
 from claims.services import (
     VerdictRefused,
+    claim_delete,
     claim_mark_reviewed,
+    claim_restore,
     claim_rollback,
     claim_update,
+    claims_reanchor,
     claims_recheck_sources,
     evidence_add_passage,
     evidence_remove,
@@ -31,6 +35,10 @@ SUPPORTS, CONTRADICTS, CONTEXT = (
 
 def fresh(claim: Claim) -> Claim:
     return Claim.objects.get(pk=claim.pk)
+
+
+def links_of(claim: Claim) -> list[EvidenceLink]:
+    return list(claim.evidence.select_related("passage__article"))
 
 
 def link(claim, user, publisher, stance=SUPPORTS, title=None) -> EvidenceLink:
@@ -128,10 +136,21 @@ def test_a_publisher_change_that_merges_two_sources_suspends_the_verdict(verifie
     assert claims_recheck_sources(article=cited) == 1
     claim = fresh(verified)
     assert claim.status == "review"
-    assert claim.review_reason == (
-        "A supporting source changed (its publisher changed from Daily Two to Daily One): "
-        "1 of 2 independent sources left."
+    assert (
+        claim.review_reason
+        == "Supporting sources that counted apart now share a publisher: 1 of 2 independent sources left."
     )
+    assert [(drift.judged, drift.now) for drift in drifts(claim.verdict_basis, claim, links_of(claim))] == [
+        ("Daily One; Daily Two", "Daily One; Daily One")
+    ]
+
+
+def test_naming_a_sources_publisher_keeps_the_verdict_while_the_sources_stay_apart(verified):
+    cited = verified.evidence.get(passage__article__publisher="Daily Two").passage.article
+    cited.publisher = "Daily Two Ltd"
+    cited.save()
+    assert claims_recheck_sources(article=cited) == 0
+    assert (fresh(verified).status, fresh(verified).version) == ("verified", verified.version)
 
 
 def test_a_reviewer_confirms_a_verdict_that_still_holds(verified, editor, reviewer):
@@ -217,3 +236,45 @@ def test_the_claim_page_shows_how_the_sources_were_counted(client, editor, viewe
     assert "<strong>Daily One</strong>: counted once\n                  (Morning report; Evening report)" in page
     assert "<strong>Publisher unknown</strong>: counted once" in page
     assert "each counts as a source of its own" in page
+
+
+def test_rolling_back_to_a_verdict_a_reviewer_has_since_withdrawn_needs_a_reviewer(verified, reviewer, admin_user):
+    judged_at = verified.history.first().history_id
+    judge(verified, reviewer, "open", "The second report was retracted.")
+    restored = claim_rollback(claim=fresh(verified), user=admin_user, history_id=judged_at)
+    assert (restored.status, restored.review_reason) == (
+        "review",
+        "Rolled back to an earlier verdict: a reviewer must confirm it.",
+    )
+
+
+def test_rolling_back_across_a_new_article_version_puts_the_claim_back_on_its_article(verified, editor, admin_user):
+    judged_at = verified.history.first().history_id
+    old_article = verified.article
+    newer = ArticleFactory(body="A line added on top.\n" + old_article.body, previous_version=old_article, version=2)
+    claims_reanchor(old=old_article, new=newer)
+    moved = fresh(verified)
+    assert (moved.article, moved.status) == (newer, "verified")
+    back = claim_rollback(claim=moved, user=admin_user, history_id=judged_at)
+    assert back.article == old_article and old_article.body[back.start : back.end] == back.quote
+    assert back.status == "verified"
+
+
+def test_a_restored_claim_is_held_to_its_verdict_when_its_sources_changed_meanwhile(verified, admin_user):
+    claim_delete(claim=fresh(verified), user=admin_user)
+    cited = EvidenceLink.history.filter(claim_id=verified.pk).first().passage.article
+    # Both counted sources' articles come to share a publisher while the claim is deleted.
+    for article in {record.passage.article for record in EvidenceLink.history.filter(claim_id=verified.pk)}:
+        article.publisher = cited.publisher
+        article.save()
+    restored = claim_restore(claim_id=verified.pk, user=admin_user)
+    assert restored.status == "review" and fresh(verified).review_reason.startswith("Supporting sources that counted")
+
+
+def test_words_put_before_the_quote_on_its_line_suspend_the_verdict(verified):
+    old_article = verified.article
+    newer = ArticleFactory(body="It is false that " + old_article.body, previous_version=old_article, version=2)
+    claims_reanchor(old=old_article, new=newer)
+    claim = fresh(verified)
+    assert (claim.article, claim.status) == (newer, "review")
+    assert claim.review_reason == "The words around the quote changed after the verdict."
