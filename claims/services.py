@@ -385,18 +385,21 @@ def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_
     return claim
 
 
-def verdict_adopt(*, claim: Claim) -> Claim:
+def verdict_adopt(*, claim: Claim, suspended: str | None = None) -> Claim:
     """Take in a verdict given in another workbench (a claim import): it keeps what it judged here, and one
-    that does not meet this workbench's rules needs review instead of standing unexamined."""
-    if claim.status not in JUDGED:
+    that does not meet this workbench's rules needs review instead of standing unexamined. `suspended`:
+    the verdict of a claim that already needed review there, kept so that a reviewer may confirm it."""
+    judged = suspended if claim.status == Claim.Status.REVIEW else claim.status
+    if judged not in JUDGED:
         return claim
-    judged = claim.status
     links = _links(claim)
+    claim.status, needed_review = judged, claim.status == Claim.Status.REVIEW
     claim.verdict_basis = basis.basis_of(claim, links)
     problems = evidence_blockers(links=links, status=judged, rationale=claim.verdict_rationale)
-    if problems:
-        claim.status, claim.needs_review = Claim.Status.REVIEW, True
+    if problems and not needed_review:
         claim.review_reason = f"Imported as {judged}, but here it does not meet the rules: {' '.join(problems)}"
+    if problems or needed_review:
+        claim.status, claim.needs_review = Claim.Status.REVIEW, True
     claim.save()  # the same version: the import's own change, told as one
     return claim
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+from claims.basis import basis_of
 from claims.models import Claim, EvidenceLink, Tag
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
@@ -77,4 +78,7 @@ def claims_of_every_kind() -> dict[str, Claim]:
     )
 
     open_claim = claim(2, wording="Café prices rose 5% — officials blame energy")
+    for judged in (verified, disputed):  # what verdict_record keeps with a verdict
+        judged.verdict_basis = basis_of(judged, list(judged.evidence.select_related("passage__article")))
+        judged.save()
     return {"verified": verified, "disputed": disputed, "open": open_claim}

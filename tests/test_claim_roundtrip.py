@@ -134,3 +134,22 @@ def test_an_imported_verified_claim_that_does_not_meet_the_rules_here_needs_revi
         "Imported as verified, but here it does not meet the rules: Needs one more independent supporting "
         "source (2 from different publishers are required)."
     )
+
+
+def test_a_claim_that_needs_review_arrives_with_its_suspended_verdict(tmp_path, every_kind_of_claim, editor):
+    verified = every_kind_of_claim["verified"]
+    claim_update(
+        claim=verified, user=verified.created_by, expected_version=verified.version, wording="Reworded", tags=""
+    )
+    path = tmp_path / "claims.json"
+    call_command("export_claims", "--format", "json", "--status", "review", "-o", str(path))
+    document = json.loads(path.read_text())
+    assert document["claims"][0]["review"]["suspended_verdict"] == "verified"
+    empty_the_workbench()
+    import_claims(document, user=None, origin="claims.json")
+    claim = Claim.objects.get(uid=verified.uid)
+    assert (claim.status, claim.verdict_basis["status"], claim.review_reason) == (
+        "review",
+        "verified",
+        "The wording changed after the verdict.",
+    )

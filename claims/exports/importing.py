@@ -129,7 +129,7 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> 
     claim.tags.set(tags_named(record["tags"], people.importer))
     for link in record["evidence"]:
         _evidence(claim, link, articles=articles, people=people).save()
-    return verdict_adopt(claim=claim)
+    return verdict_adopt(claim=claim, suspended=record["review"].get("suspended_verdict"))
 
 
 def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:

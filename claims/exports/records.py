@@ -13,7 +13,7 @@ A record is a dict of JSON types only (str, int, float, bool, None, list, dict):
                     "accessed_on", "added_by", "added_at",
                     "passage": {"content_hash", "index", "start", "end"} | None}],
       "verdict": {"status", "rationale", "reviewed_by", "reviewed_at"},
-      "review": {"needs_review", "reason"},
+      "review": {"needs_review", "reason", "suspended_verdict"},
       "history": {"created_by", "created_at", "updated_at", "version", "revisions"},
     }
 
@@ -91,7 +91,14 @@ def claim_record(claim: Claim, *, base_url: str) -> dict:
             "reviewed_by": username(claim.reviewed_by),
             "reviewed_at": iso(claim.reviewed_at),
         },
-        "review": {"needs_review": claim.needs_review, "reason": claim.review_reason},
+        "review": {
+            "needs_review": claim.needs_review,
+            "reason": claim.review_reason,
+            # The verdict a claim that needs review had, suspended: what a reviewer may confirm.
+            "suspended_verdict": (claim.verdict_basis or {}).get("status")
+            if claim.status == Claim.Status.REVIEW
+            else None,
+        },
         "history": {
             "created_by": username(claim.created_by),
             "created_at": iso(claim.created_at),
