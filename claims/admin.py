@@ -32,7 +32,12 @@ class ThroughServices(AppendOnlyHistoryAdmin):
         refusal = getattr(request, "workbench_refusal", None)
         if refusal is None:
             return super().response_change(request, obj)
-        text = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
+        if isinstance(refusal, services.StaleClaim):
+            text = (
+                f"someone else changed it since you opened it (now version {refusal.current.version}); here it is now."
+            )
+        else:
+            text = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
         self.message_user(request, f"Nothing was saved: {text}", messages.ERROR)
         return HttpResponseRedirect(request.path)
 

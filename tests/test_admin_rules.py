@@ -91,7 +91,7 @@ def test_an_admin_save_based_on_an_old_version_is_refused(admin_client_, verifie
         {"wording": "400 men", "tags": [], "expected_version": verified.version - 1, **_no_inline_forms()},
         follow=True,
     )
-    assert "Nothing was saved: Someone else changed this claim" in response.content.decode()
+    assert "Nothing was saved: someone else changed it since you opened it" in response.content.decode()
     assert fresh(verified).wording == verified.wording
 
 

@@ -105,7 +105,9 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
         )
         return made, Passage.objects.create(article=made, index=0, start=0, end=len(body), text=body)
 
-    def verified_claim(n: int):
+    def verified_claim(n: int, imported: bool = False):
+        """Verified by a reviewer after its links were added; or, `imported`, created verified by an import
+        that wrote its links right after it."""
         own, _ = article(n * 10, "Own")
         claim = Claim.objects.create(
             article=own,
@@ -132,15 +134,19 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
                 added_by_id=reviewer.pk,
                 added_at=judged_at,
                 history_type="+",
-                history_date=judged_at - timezone.timedelta(hours=1),
+                history_date=judged_at + timezone.timedelta(seconds=1 if imported else -3600),
+                history_user_id=reviewer.pk if imported else None,
             )
             links.append(link)
         values = {f.attname: getattr(claim, f.attname) for f in Claim._meta.concrete_fields}
-        HistoricalClaim.objects.create(**values, history_type="~", history_date=judged_at)
+        HistoricalClaim.objects.create(
+            **values, history_type="+" if imported else "~", history_date=judged_at, history_user_id=reviewer.pk
+        )
         return claim, links
 
     kept, _ = verified_claim(1)
     broken, (_, removed) = verified_claim(2)
+    arrived, _ = verified_claim(3, imported=True)
     HistoricalLink.objects.create(
         id=removed.pk,
         claim_id=broken.pk,
@@ -162,6 +168,9 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
     assert len(broken.verdict_basis["links"]) == 2  # what the reviewer saw
     record = HistoricalClaim.objects.filter(id=broken.pk).latest("history_date")
     assert (record.status, record.history_change_reason) == ("review", "checked against its verdict")
+
+    arrived = Claim.objects.get(pk=arrived.pk)
+    assert arrived.status == "verified" and len(arrived.verdict_basis["links"]) == 2  # the import's own links
 
     back = migrate(migrator, [("claims", "0003_export_base_url")]).get_model("claims", "Claim")
     assert back.objects.get(pk=broken.pk).status == "verified"

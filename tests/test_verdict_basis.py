@@ -199,6 +199,16 @@ def test_the_web_edit_of_a_verified_claim_leaves_it_needing_review_with_a_diff(c
     assert list(listing.context["page"]) == [] and listing.context["status_counts"]["review"] == 1
 
 
+def test_a_claim_changed_back_still_waits_for_a_reviewer(client, verified, editor, reviewer):
+    claim_update(claim=verified, user=editor, expected_version=verified.version, wording="400 men", tags="")
+    claim = fresh(verified)
+    claim_update(claim=claim, user=editor, expected_version=claim.version, wording=verified.wording, tags="")
+    assert fresh(verified).status == "review"
+    client.force_login(reviewer)
+    page = client.get(verified.get_absolute_url()).content.decode()
+    assert "Nothing differs from what the verdict judged any more" in page
+
+
 def test_the_story_says_why_the_verdict_was_suspended(verified, editor):
     claim_update(claim=verified, user=editor, expected_version=verified.version, wording="400 gay men", tags="")
     last = timeline(verified.pk)[-1]

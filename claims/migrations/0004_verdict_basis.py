@@ -1,6 +1,7 @@
 """Verdicts keep what they judged (claims.basis). A claim judged before this migration gets the basis
 it was judged on, read from its history: its wording and anchor at the verdict, the links it had then.
 If the claim changed since in a way the verdict did not see, it needs review, recorded in its history.
+Publishers are read as they are now (the basis keeps them from here on).
 
 Self-contained on purpose: a migration must not change when the app's code does.
 """
@@ -55,10 +56,17 @@ def record_bases(apps, schema_editor):
         verdict = (claim.reviewed_at and records.filter(history_date__gte=claim.reviewed_at).first()) or records.last()
         judged = verdict or claim
         links = {}
-        moment = verdict.history_date if verdict else timezone.now()
-        for record in HistoricalLink.objects.filter(claim_id=claim.pk, history_date__lte=moment).order_by(
-            "history_date", "history_id"
-        ):
+        records = HistoricalLink.objects.filter(claim_id=claim.pk).order_by("history_date", "history_id")
+        if verdict is not None and verdict.history_type == "+":
+            # Created judged (a claim import): its links were written right after it, by the same import.
+            later = HistoricalClaim.objects.filter(id=claim.pk, history_date__gt=verdict.history_date)
+            until = later.order_by("history_date").values_list("history_date", flat=True).first()
+            records = records.filter(
+                history_type="+", history_user_id=verdict.history_user_id, history_channel=verdict.history_channel
+            ).filter(history_date__lte=until or timezone.now())
+        else:
+            records = records.filter(history_date__lte=verdict.history_date if verdict else timezone.now())
+        for record in records:
             if record.history_type == "-":
                 links.pop(record.id, None)
             else:
@@ -79,9 +87,7 @@ def record_bases(apps, schema_editor):
                 "end": judged.end,
             },
             "links": then,
-            "independent_support": len(
-                {e["publisher"].casefold() or e["document"] for e in then if e["stance"] == "supports"}
-            ),
+            "independent_support": len({_key(e)[3] or e["document"] for e in then if e["stance"] == "supports"}),
         }
         now = [_link_state(link, passages) for link in current]
         counted_then = {_key(e) for e in then if e["stance"] == COUNTED[claim.status]}
@@ -89,7 +95,8 @@ def record_bases(apps, schema_editor):
         new_opposing = {e["id"] for e in now if e["stance"] == OPPOSING[claim.status]} - {e["id"] for e in then}
         texts = ("wording", "quote", "prefix", "suffix")
         changed = any(getattr(judged, name).split() != getattr(claim, name).split() for name in texts)
-        if changed or not counted_then <= counted_now or new_opposing:
+        moved = judged.article_id == claim.article_id and (judged.start, judged.end) != (claim.start, claim.end)
+        if changed or moved or not counted_then <= counted_now or new_opposing:
             claim.status, claim.needs_review, claim.review_reason = "review", True, REASON
             claim.version += 1
             claim.save()
