@@ -5,9 +5,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import admin_import
-from articles.history import METADATA
 from articles.models import Article, ImportBatch
-from articles.signals import metadata_changed
+from articles.services import article_save_metadata
 from workbench.admin import AppendOnlyHistoryAdmin
 
 PROVENANCE = (
@@ -47,12 +46,7 @@ class ArticleAdmin(AppendOnlyHistoryAdmin):
         return False  # articles come in through an import, which records their provenance
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        # The values as stored, not the form's idea of a change: a receiver acts on what really changed.
-        before = Article.objects.values(*METADATA).get(pk=obj.pk) if change else {}
-        super().save_model(request, obj, form, change)  # records the history, with the admin as its user
-        changed = [name for name in METADATA if change and before[name] != getattr(obj, name)]
-        if changed:
-            metadata_changed.send(sender=Article, article=obj, fields=changed, user=request.user)
+        article_save_metadata(article=obj, user=request.user)  # articles are never added here
 
     def get_urls(self):
         def view(function):

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.history import METADATA
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
 from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
-from articles.signals import version_created
+from articles.signals import metadata_changed, version_created
 from articles.text import content_hash
 from workbench.audit import IMPORT, audit_channel, bulk_create_with_history, current_channel
 
@@ -205,6 +206,19 @@ def _announce_versions(articles: list[Article]) -> None:
 
 def _of(article_id: int | None, what: str) -> str:
     return f"{what} of #{article_id}" if article_id else f"{what} of an earlier record in this import"
+
+
+def article_save_metadata(*, article: Article, user) -> list[str]:
+    """Save an edit of an article's metadata (never its body) and announce the fields that really changed,
+    in the same transaction: a publisher decides which sources count as independent."""
+    with transaction.atomic():
+        before = Article.objects.values(*METADATA).get(pk=article.pk)
+        article._history_user = user
+        article.save()
+        changed = [name for name in METADATA if before[name] != getattr(article, name)]
+        if changed:
+            metadata_changed.send(sender=Article, article=article, fields=changed, user=user)
+    return changed
 
 
 def collect_files(paths: list[Path]) -> list[Source]:
