@@ -284,6 +284,14 @@ class ClaimSetAdmin(AppendOnlyHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # sets are made from the claim list, which fills in the filter and the owner
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_manage_set(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_manage_set(request.user, obj))
+
     def save_model(self, request, obj, form, change):
         services.claim_set_save(claim_set=obj, user=request.user)
 

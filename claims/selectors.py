@@ -2,7 +2,7 @@
 holds, and what a claim page shows of the rules."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
 from articles.models import Article, Passage
@@ -54,6 +54,12 @@ def withheld_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]]
         return Claim.objects.none()
     suspended = selected_claims(claim_set=claim_set, filters=filters, statuses=[Claim.Status.REVIEW])
     return suspended.filter(verdict_basis__status__in=statuses)
+
+
+def withheld_counts(*, claim_set: ClaimSet | None, filters: dict[str, list[str]]) -> dict[str, int]:
+    """How many claims of the selection need review, by the verdict they had: one query."""
+    suspended = selected_claims(claim_set=claim_set, filters=filters, statuses=[Claim.Status.REVIEW])
+    return dict(suspended.order_by().values_list("verdict_basis__status").annotate(n=Count("id")))
 
 
 def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:

@@ -28,11 +28,8 @@ def export_claims(request: HttpRequest) -> HttpResponse:
     try:
         everything = selectors.selected_claims(claim_set=claim_set, filters=filters, statuses=Claim.Status.values)
         counts, filter_errors = everything.status_counts(), []
-        suspended = [
-            (Claim.Status(status).label.lower(), withheld)
-            for status in JUDGED
-            if (withheld := selectors.withheld_claims(claim_set=claim_set, filters=filters, statuses=[status]).count())
-        ]
+        withheld = selectors.withheld_counts(claim_set=claim_set, filters=filters)
+        suspended = [(Claim.Status(status).label.lower(), withheld[status]) for status in JUDGED if status in withheld]
     except ValidationError as error:
         counts, filter_errors, suspended = {}, error.messages, []
     if request.method == "POST" and form.is_valid() and not filter_errors:
