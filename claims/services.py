@@ -187,7 +187,7 @@ def claim_restore(*, claim_id: int, user) -> Claim:
             link = EvidenceLink.history.filter(id=link_id).latest("history_date", "history_id").instance
             link._history_user, link._change_reason = user, f"restored with claim #{claim_id}"
             link.save(force_insert=True)
-        if _hold_to_basis(claim):  # its sources changed while it was deleted (a publisher, say)
+        if claim.status in JUDGED and _hold_to_basis(claim):  # its sources changed while it was deleted
             claim._change_reason = "checked against its verdict after the restore"
             _save(claim, user)
     return claim
