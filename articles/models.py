@@ -163,6 +163,19 @@ class Article(models.Model):
     def origin(self) -> str:
         return f"{self.origin_file} (record {self.origin_record})"
 
+    @property
+    def choice_label(self) -> str:
+        """How a box that chose this article names it."""
+        return f"#{self.pk} {self.title}" + (f" ({self.publisher})" if self.publisher else "")
+
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        """The choice label of the article numbered `value`; empty when there is none."""
+        article = (
+            cls.objects.only("pk", "title", "publisher").filter(pk=int(value)).first() if value.isdigit() else None
+        )
+        return article.choice_label if article else ""
+
     def is_superseded(self) -> bool:
         """A newer version of this article exists."""
         return Article.objects.filter(previous_version=self).exists()

@@ -8,4 +8,5 @@ app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("<int:pk>/raw", views.article_raw, name="raw"),
+    path("choices/", views.article_choices, name="choices"),
 ]

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
 from articles.models import Article
+
+SUGGESTIONS = 10  # what a completion offers: a few to choose from
 
 
 @require_GET
@@ -23,3 +25,18 @@ def article_raw(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(article.raw), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="article-{pk}-raw.txt"'
     return response
+
+
+@require_GET
+def article_choices(request: HttpRequest) -> JsonResponse:
+    """Current articles whose title holds every word of ?q= (or whose number it is), for the boxes that
+    choose an article (workbench.widgets.Completion): a few, never the whole list."""
+    words = request.GET.get("q", "").split()
+    articles = Article.objects.current().only("pk", "title", "publisher")
+    if len(words) == 1 and words[0].isdigit():
+        articles = articles.filter(pk=int(words[0]))
+    else:
+        for word in words:
+            articles = articles.filter(title__icontains=word)
+    found = articles.order_by("title", "pk")[:SUGGESTIONS] if words else []
+    return JsonResponse({"results": [{"value": article.pk, "label": article.choice_label} for article in found]})

@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from articles.models import Article
 from claims.models import Claim, Tag
+from workbench.forms import PersonField
+from workbench.widgets import Completion
 
 SORTS = (
     ("created_at", "created"),
@@ -19,6 +20,10 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     pass
 
 
+class PersonFilter(django_filters.Filter):
+    field_class = PersonField
+
+
 class ClaimFilter(django_filters.FilterSet):
     # Exactly these claims ("3,5,8"): how the admin's export of ticked claims is recorded and replayed.
     id = NumberInFilter(widget=forms.HiddenInput)
@@ -27,14 +32,14 @@ class ClaimFilter(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
     )
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.only("pk", "title"), empty_label="Any article")
+    # Boxes that suggest as one types: a drop-down of every article or person would grow with the newsroom.
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.only("pk"),
+        widget=Completion("articles:choices", describe=Article.label_for, attrs={"placeholder": "words of its title"}),
+    )
     publisher = django_filters.CharFilter(field_name="article__publisher", lookup_expr="iexact", label="Publisher")
-    created_by = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.order_by("username"), label="Tagged by", empty_label="Anyone"
-    )
-    reviewer = django_filters.ModelChoiceFilter(
-        field_name="reviewed_by", queryset=get_user_model().objects.order_by("username"), empty_label="Anyone"
-    )
+    created_by = PersonFilter(label="Tagged by")
+    reviewer = PersonFilter(field_name="reviewed_by", label="Reviewer")
     created = django_filters.DateFromToRangeFilter(
         field_name="created_at",
         label="Tagged between",

@@ -7,6 +7,7 @@ from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.rules import verdict_choices
 from claims.selectors import claim_sets_for, list_filters_query
+from workbench.widgets import Completion
 
 
 class TagClaimForm(forms.Form):
@@ -90,10 +91,10 @@ class ExternalLinkForm(forms.ModelForm):
 class PassageSearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search passages of other articles")
     source = forms.ModelChoiceField(
-        queryset=Article.objects.only("pk", "title").order_by("title"),
+        queryset=Article.objects.only("pk", "title"),
         required=False,
         label="In article",
-        empty_label="Any other article",
+        widget=Completion("articles:choices", describe=Article.label_for, attrs={"placeholder": "any other article"}),
     )
 
     def __init__(self, *args, claim: Claim, **kwargs):

@@ -299,7 +299,7 @@ def test_filters_combine_and_stay_in_the_page_links(viewer_client, editor, revie
 def test_a_bad_filter_is_shown_with_its_error_and_left_out(viewer_client, story):
     response = viewer_client.get(reverse("activity"), {"user": "99999", "type": "claim"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Nobody is called “99999”." in response.content.decode()
     assert len(response.context["entries"]) == 2
 
 

@@ -1,11 +1,11 @@
 """The activity page's filters: a plain form, since the feed is a union that is filtered part by part."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django_filters.fields import DateRangeField
 from django_filters.widgets import DateRangeWidget
 
 from workbench.activity import ACTIONS, KINDS
+from workbench.forms import PersonField
 
 
 class FromToWidget(DateRangeWidget):
@@ -15,9 +15,7 @@ class FromToWidget(DateRangeWidget):
 
 
 class ActivityFilterForm(forms.Form):
-    user = forms.ModelChoiceField(
-        queryset=get_user_model().objects.order_by("username"), required=False, label="Who", empty_label="Anyone"
-    )
+    user = PersonField(required=False, label="Who")
     action = forms.ChoiceField(choices=[("", "Any action"), *ACTIONS], required=False)
     type = forms.ChoiceField(choices=[("", "Any type"), *KINDS], required=False)
     # The same range field as the claim list's dates: the "to" day counts whole, in the site's time zone.

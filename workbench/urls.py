@@ -17,5 +17,6 @@ urlpatterns = [
     path("articles/", include(article_pages)),
     path("claims/", include("claims.urls")),
     path("activity/", workbench_views.activity, name="activity"),
+    path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),
 ]
