@@ -100,9 +100,10 @@ class ArticleQuerySet(models.QuerySet):
         """Latest versions only: an article re-imported with changed text lives on as its newest version."""
         return self.filter(next_version__isnull=True)
 
-    def with_claim_counts(self):
-        # An aggregate drops Meta.ordering, so the newest-first order is restated.
-        return self.annotate(claim_count=Count("claims", distinct=True)).order_by(*NEWEST_FIRST)
+    def claim_counts(self, articles: list) -> dict[int, int]:
+        """How many claims each of `articles` (a page) has, counted for them alone, not grouped over all."""
+        ids = [article.pk for article in articles]
+        return dict(self.filter(pk__in=ids).order_by().values_list("pk").annotate(n=Count("claims")))
 
 
 class Article(models.Model):

@@ -12,9 +12,13 @@ SUGGESTIONS = 10  # what a completion offers: a few to choose from
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.current().with_claim_counts().defer("body", "raw")
+    articles = Article.objects.current().defer("body", "raw")
     filters = ArticleFilter(request.GET, queryset=articles)
     page = Paginator(filters.qs, settings.WORKBENCH_ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    counts = Article.objects.claim_counts(page.object_list)
+    for article in page.object_list:
+        article.claim_count = counts.get(article.pk, 0)
     return render(request, "articles/list.html", {"page": page, "filters": filters})
 
 

@@ -1,9 +1,11 @@
 """Pages: login everywhere, the article list, the reader with its provenance."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ClaimFactory
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_the_list_paginates_and_keeps_the_search(editor_client, settings, db):
 def test_the_list_runs_a_constant_number_of_queries(editor_client, db, django_assert_max_num_queries):
     for _ in range(30):
         ArticleFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # session, user, count, page, its claim counts
         editor_client.get(reverse("articles:list"))
 
 
@@ -117,3 +119,14 @@ def test_the_reader_shows_the_import_batch_and_metadata_edits(editor_client, see
     assert f"#{article.import_batch_id} via command: 5 imported, 0 duplicates, 0 rejected, from 5 files" in content
     assert "admin-user changed publisher" in content
     assert "<del>—</del></td><td><ins>Gay Star News</ins>" in content
+
+
+def test_the_article_list_counts_claims_only_for_the_articles_it_shows(editor_client, editor):
+    shown = ArticleFactory()
+    ClaimFactory(article=shown, created_by=editor)
+    ClaimFactory(article=shown, created_by=editor)
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.get(reverse("articles:list"), {"q": shown.title})
+    assert [article.claim_count for article in response.context["page"]] == [2]
+    grouped = [query["sql"] for query in captured if "GROUP BY" in query["sql"]]
+    assert grouped and all(" IN (" in sql for sql in grouped)  # the page's articles only
