@@ -2,8 +2,8 @@
 TextPositionSelector (start, end), and how the reader shows claims as highlights."""
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from articles.text import blocks
 from claims.models import PREFIX_SUFFIX_LENGTH
@@ -79,17 +79,37 @@ class Item:
 
 
 def highlighted_blocks(body: str, claims) -> list[tuple[str, list[Item]]]:
-    """The reader's blocks, each item cut into segments at claim boundaries, overlaps included."""
-    claims = sorted(claims, key=lambda c: (c.end - c.start, c.pk))
-    return [(kind, [_item(start, text, claims) for start, text in items]) for kind, items in blocks(body)]
+    """The reader's blocks, each item cut into segments at claim boundaries, overlaps included.
+
+    One sweep along the text: a claim opens at its start and closes at its end, so the work grows with the
+    claims and the text (and the marks written), never with claims times paragraphs.
+    """
+    ranked = sorted(claims, key=lambda c: (c.end - c.start, c.pk))  # innermost first
+    starts = sorted((c.start, n) for n, c in enumerate(ranked))
+    ends = sorted((c.end, n) for n, c in enumerate(ranked))
+    opened = closed = 0
+    covering: list[int] = []  # ranks of the claims covering the sweep's position, in order
+    result = []
+    for kind, items in blocks(body):
+        marked = []
+        for start, text in items:
+            end = start + len(text)
+            segments, left = [], start
+            while left < end:
+                while opened < len(starts) and starts[opened][0] <= left:
+                    insort(covering, starts[opened][1])
+                    opened += 1
+                while closed < len(ends) and ends[closed][0] <= left:
+                    covering.pop(bisect_left(covering, ends[closed][1]))
+                    closed += 1
+                right = min(_next(starts, opened, end), _next(ends, closed, end))
+                segments.append(Segment(text[left - start : right - start], [ranked[n] for n in covering]))
+                left = right
+            marked.append(Item(start, segments))
+        result.append((kind, marked))
+    return result
 
 
-def _item(start: int, text: str, claims) -> Item:
-    end = start + len(text)
-    inside = [c for c in claims if c.start < end and c.end > start]
-    cuts = sorted({start, end, *(max(c.start, start) for c in inside), *(min(c.end, end) for c in inside)})
-    segments = []
-    for left, right in pairwise(cuts):
-        covering = [c for c in inside if c.start <= left and c.end >= right]
-        segments.append(Segment(text[left - start : right - start], covering))
-    return Item(start, segments)
+def _next(events: list[tuple[int, int]], done: int, end: int) -> int:
+    """The offset of the next event, or `end` when it lies beyond it or none is left."""
+    return min(events[done][0], end) if done < len(events) else end
