@@ -29,10 +29,13 @@ class ClaimFilter(django_filters.FilterSet):
     id = NumberInFilter(widget=forms.HiddenInput)
     q = django_filters.CharFilter(method="search", label="Text in wording or quote")
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label="Any status")
+    # Boxes that suggest as one types: a drop-down of every tag, article or person would grow with the newsroom.
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
+        field_name="tags",
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        widget=Completion("claims:tags", attrs={"placeholder": "tag"}),
     )
-    # Boxes that suggest as one types: a drop-down of every article or person would grow with the newsroom.
     article = django_filters.ModelChoiceFilter(
         queryset=Article.objects.only("pk"),
         widget=Completion("articles:choices", describe=Article.label_for, attrs={"placeholder": "words of its title"}),
@@ -51,7 +54,7 @@ class ClaimFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     has_contradicting = django_filters.BooleanFilter(
-        field_name="has_contradicting",
+        method="contradicted",
         label="Has a contradicting source",
         widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
     )
@@ -63,6 +66,9 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = []
+
+    def contradicted(self, queryset, name, value):
+        return queryset.contradicted(value)
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -31,11 +31,19 @@ class Tag(models.Model):
 
 class ClaimQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("article", "created_by", "reviewed_by").prefetch_related("tags")
+        """With what a list shows of them; their articles without the text and the bytes received."""
+        return (
+            self.select_related("article", "created_by", "reviewed_by")
+            .defer("article__body", "article__raw")
+            .prefetch_related("tags")
+        )
 
-    def with_contradicting(self):
-        contradicting = EvidenceLink.objects.filter(claim=OuterRef("pk"), stance=EvidenceLink.Stance.CONTRADICTS)
-        return self.annotate(has_contradicting=Exists(contradicting))
+    def contradicted(self, yes: bool = True):
+        """Claims with (or, `yes` false, without) a contradicting source."""
+        contradicting = Exists(
+            EvidenceLink.objects.filter(claim=OuterRef("pk"), stance=EvidenceLink.Stance.CONTRADICTS)
+        )
+        return self.filter(contradicting if yes else ~contradicting)
 
     def status_counts(self) -> dict[str, int]:
         counts = dict(self.order_by().values_list("status").annotate(n=Count("id")))

@@ -3,6 +3,7 @@ holds, and what a claim page shows of the rules."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Lower
 from django.http import QueryDict
 
 from articles.models import Article, Passage
@@ -38,7 +39,7 @@ def list_filters_query(query: QueryDict) -> str:
 
 
 def selected_claims(*, claim_set: ClaimSet | None, filters: dict[str, list[str]], statuses: list[str]) -> QuerySet:
-    claims = Claim.objects.with_contradicting()
+    claims = Claim.objects.all()
     if claim_set is not None:
         if claim_set.selection == ClaimSet.Selection.PICKED:
             claims = claims.filter(claim_sets=claim_set)
@@ -70,6 +71,12 @@ def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
     if not filterset.is_valid():
         raise ValidationError({field: errors for field, errors in filterset.errors.items()})
     return filterset.qs.order_by()
+
+
+def contradicted_among(claims) -> set[int]:
+    """Which of `claims` (a page of them) have a contradicting source: asked for them alone."""
+    ids = [claim.pk for claim in claims]
+    return set(Claim.objects.filter(pk__in=ids).contradicted().values_list("pk", flat=True)) if ids else set()
 
 
 def evidence_by_stance(links: list[EvidenceLink]) -> list[tuple[str, str, list[EvidenceLink]]]:
@@ -124,6 +131,15 @@ def passage_search(*, claim: Claim, text: str, article: Article | None = None) -
 
 def tag_text(claim: Claim) -> str:
     return ", ".join(tag.name for tag in claim.tags.all())
+
+
+def tags_starting(text: str, limit: int = 10) -> list[str]:
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Tag.objects.filter(name__istartswith=text).order_by(Lower("name")).values_list("name", flat=True)[:limit]
+    )
 
 
 def tag_names() -> list[str]:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -19,27 +18,38 @@ from claims.forms import (
 )
 from claims.models import Claim, ClaimSet, EvidenceLink
 from claims.reader import render_reader
+from workbench.pages import Paginator
 
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
-    claims = Claim.objects.for_list().with_contradicting()
-    filters = ClaimFilter(request.GET, queryset=claims)
-    # Counts per status for the other filters, so the status tabs say what each would show.
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list())
+    # Counts per status for the other filters, so the status tabs say what each would show; the page's own
+    # count is one of them (or their sum), so the claims are counted once.
     other_filters = request.GET.copy()
-    other_filters.pop("status", None)
-    unfiltered_status = ClaimFilter(other_filters, queryset=claims)
-    page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    status = other_filters.pop("status", [""])[-1]
+    status_counts = ClaimFilter(other_filters, queryset=Claim.objects.all()).qs.status_counts()
+    count = status_counts.get(status, 0) if filters.form["status"].value() else sum(status_counts.values())
+    page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
         "page": page,
-        "status_counts": unfiltered_status.qs.status_counts(),
+        "contradicted": selectors.contradicted_among(page.object_list),
+        "status_counts": status_counts,
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
         "picked_sets": selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED),
         "saved_filter": selectors.list_filters_query(request.GET),
     }
     return render(request, "claims/list.html", context)
+
+
+@require_GET
+def tag_choices(request: HttpRequest) -> JsonResponse:
+    """Tags starting with ?q=, for the claim list's tag box: a few, never every tag."""
+    return JsonResponse(
+        {"results": [{"value": name, "label": name} for name in selectors.tags_starting(request.GET.get("q", ""))]}
+    )
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -75,7 +85,11 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -> HttpResponse:
-    links = list(claim.evidence.select_related("passage__article", "added_by"))
+    links = list(
+        claim.evidence.select_related("passage__article", "added_by").defer(
+            "passage__article__body", "passage__article__raw"
+        )
+    )
     search = PassageSearchForm(request.GET, claim=claim)
     search.is_valid()
     user = request.user
@@ -118,7 +132,11 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
 
 
 def _get_claim(pk: int) -> Claim:
-    queryset = Claim.objects.select_related("article", "created_by", "reviewed_by").prefetch_related("tags")
+    queryset = (
+        Claim.objects.select_related("article", "created_by", "reviewed_by")
+        .defer("article__raw")
+        .prefetch_related("tags")
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
