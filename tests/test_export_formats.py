@@ -9,7 +9,7 @@ import pytest
 from claims.exports import csv as csv_format
 from claims.exports import json as json_format
 from claims.exports.context import DEFAULT_BASE_URL, build_context
-from claims.exports.records import SCHEMA_VERSION, claim_records
+from claims.exports.records import SCHEMA_VERSION, claim_records, csv_records
 from claims.models import Claim
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,15 @@ def test_jsonl_has_one_versioned_claim_a_line(every_kind_of_claim):
 def test_records_cost_the_same_queries_for_many_claims(every_kind_of_claim, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert len(list(claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL))) == 3
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 500])
+def test_the_csv_export_reads_only_its_columns_and_writes_what_the_full_records_would(every_kind_of_claim, chunk_size):
+    claims = Claim.objects.all()
+    lean = csv_records(claims, base_url=DEFAULT_BASE_URL, chunk_size=chunk_size)
+    assert "".join(csv_format.render(lean, None)) == render(csv_format.render)
+
+
+def test_the_csv_export_costs_three_queries_a_chunk(every_kind_of_claim, django_assert_num_queries):
+    with django_assert_num_queries(1 + 2 * 2):  # the claims, then their tags and sources for each of 2 chunks
+        assert len(list(csv_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL, chunk_size=2))) == 3

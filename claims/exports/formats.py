@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from claims.exports import annotation, claimreview, csv, json
 from claims.exports.context import ExportContext
+from claims.exports.records import claim_records, csv_records
 from claims.models import Export
 
 
@@ -13,10 +14,11 @@ class TextFormat:
     filename: str  # in a bundle, and the stem of a download's name
     media_type: str
     render: Callable[[Iterable[dict], ExportContext], Iterator[str]]
+    records: Callable[..., Iterator[dict]] = claim_records  # what it is written from, when on its own
 
 
 TEXT_FORMATS = {
-    Export.Format.CSV: TextFormat(f"claims.{csv.EXTENSION}", csv.MEDIA_TYPE, csv.render),
+    Export.Format.CSV: TextFormat(f"claims.{csv.EXTENSION}", csv.MEDIA_TYPE, csv.render, csv_records),
     Export.Format.JSON: TextFormat(f"claims.{json.EXTENSION}", json.MEDIA_TYPE, json.render),
     Export.Format.JSONL: TextFormat(f"claims.{json.LINES_EXTENSION}", json.LINES_MEDIA_TYPE, json.render_lines),
     Export.Format.CLAIMREVIEW: TextFormat(

@@ -132,14 +132,15 @@ def _chunks(export: Export) -> Iterator[bytes]:
     )
     progress = _Progress(export)
 
-    def records():
-        return progress.counted(claim_records(claims, base_url=links_to))
+    def records(read=claim_records):
+        return progress.counted(read(claims, base_url=links_to))
 
     if export.format == Export.Format.BUNDLE:
         progress.rounds = len(TEXT_FORMATS)
         yield from bundle.render(records, context)
     else:
-        for text in TEXT_FORMATS[export.format].render(records(), context):
+        text_format = TEXT_FORMATS[export.format]
+        for text in text_format.render(records(text_format.records), context):
             yield text.encode()
 
 
