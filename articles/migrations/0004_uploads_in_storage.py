@@ -30,6 +30,8 @@ class Migration(migrations.Migration):
             field=models.FileField(default="", max_length=255, upload_to="imports/%Y/%m/"),
             preserve_default=False,
         ),
+        # A default, so that migrating back can add the column again before the files move into it.
+        migrations.AlterField(model_name="uploadedfile", name="data", field=models.BinaryField(default=b"")),
         migrations.RunPython(to_storage, to_database),
         migrations.RemoveField(model_name="uploadedfile", name="data"),
     ]
