@@ -4,7 +4,12 @@ Two gunicorn processes share the test's PostgreSQL database and the local Redis 
 a small round-robin proxy in front plays the load balancer. It tries the other server when one refuses
 the connection, since then nothing was sent; a request that was sent and got no answer is retried only
 when it reads (GET), since a POST may have been applied. Editors log in through the proxy and tag claims
-and link sources at once while one server is stopped.
+and link sources at once while one server is stopped: taken out of the rotation and sent SIGTERM, as in a
+rolling deploy (its requests in flight finish), or killed outright (SIGKILL).
+
+Without the drain, a SIGTERM can still cost a request now and then: the connections that reach the
+server's queue in the instant between its last accept and the closing of its socket are reset by the
+kernel after their request was sent (workbench/gunicorn_worker.py narrows that window to the instant).
 """
 
 import http.client
@@ -105,14 +110,18 @@ class Proxy(http.server.ThreadingHTTPServer):
         self.ports, self.turn, self.lock = list(ports), itertools.count(), threading.Lock()
         self.refused = self.retried_reads = self.failed = 0
 
+    def drain(self, port: int) -> None:
+        """Send nothing new to this server, as a balancer does before a server is stopped on purpose."""
+        self.ports = [other for other in self.ports if other != port]
+
     def count(self, name: str) -> None:
         with self.lock:
             setattr(self, name, getattr(self, name) + 1)
 
     def forward(self, method: str, path: str, headers: dict, body: bytes):
-        start = next(self.turn)
-        for step in range(len(self.ports)):
-            backend = http.client.HTTPConnection("127.0.0.1", self.ports[(start + step) % len(self.ports)], timeout=30)
+        start, ports = next(self.turn), self.ports
+        for step in range(len(ports)):
+            backend = http.client.HTTPConnection("127.0.0.1", ports[(start + step) % len(ports)], timeout=30)
             try:
                 try:
                     backend.connect()
@@ -262,6 +271,8 @@ def test_stopping_a_server_during_concurrent_writes_loses_and_doubles_nothing(ro
     with ThreadPoolExecutor(EDITORS) as pool:
         done = [pool.submit(editor, name) for name in names]
         assert enough_written.wait(timeout=60)
+        if how == signal.SIGTERM:
+            proxy.drain(running[0].port)  # its requests in flight are still running
         running[0].stop(how)
         for future in done:
             future.result()
@@ -276,9 +287,9 @@ def test_stopping_a_server_during_concurrent_writes_loses_and_doubles_nothing(ro
         assert written[kind].count(token) <= 1, (kind, token)
     assert sum(map(len, written.values())) <= len(acknowledged) + len(unanswered)
     assert len(acknowledged) + len(unanswered) == EDITORS * WRITES_EACH
-    assert proxy.refused > 0, "the stopped server refused connections, which went to the other"
     if how == signal.SIGTERM:
         assert unanswered == [] and proxy.failed == 0, "a graceful stop finishes what it accepted"
     else:
+        assert proxy.refused > 0, "the killed server refused connections, which went to the other"
         assert len(unanswered) <= 4, "only the requests the killed server was handling (4 threads)"
     assert running[1].process.poll() is None
