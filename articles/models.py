@@ -81,12 +81,13 @@ class ImportReportPart(models.Model):
 
 
 class UploadedFile(models.Model):
-    """A file uploaded for an import, kept in the database so any app server or worker can read it."""
+    """A file uploaded for an import, kept in the default storage (a shared volume or an object store
+    with several servers) so any app server or worker can read it."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="uploads")
     name = models.CharField(max_length=500)
     size = models.PositiveBigIntegerField()
-    data = models.BinaryField()
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
 
     class Meta:
         ordering = ["id"]

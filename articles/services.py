@@ -2,12 +2,12 @@
 history and versions. Passages are not written here: `articles.passages` builds them when needed."""
 
 from collections.abc import Callable, Iterable, Iterator
-from io import BytesIO
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -257,15 +257,18 @@ def import_batch_upload(*, files, user) -> ImportBatch:
             status=ImportBatch.Status.UPLOADED,
         )
         for upload in files:
-            UploadedFile.objects.create(batch=batch, name=upload.name, size=upload.size, data=upload.read())
+            UploadedFile.objects.create(batch=batch, name=upload.name, size=upload.size, file=upload)
     return batch
 
 
 def _uploaded_sources(batch: ImportBatch) -> list[Source]:
-    def opener(upload_id: int):
-        return lambda: BytesIO(bytes(UploadedFile.objects.values_list("data", flat=True).get(pk=upload_id)))
+    # Each opening is a stream of its own from the storage: a local file, or an object read in chunks.
+    def opener(stored: str):
+        return lambda: default_storage.open(stored, "rb")
 
-    return [Source(name, size, opener(pk)) for pk, name, size in batch.uploads.values_list("pk", "name", "size")]
+    return [
+        Source(name, size, opener(stored)) for name, size, stored in batch.uploads.values_list("name", "size", "file")
+    ]
 
 
 def _set_status(batch: ImportBatch, status: str, **fields) -> None:

@@ -174,3 +174,23 @@ def test_claims_judged_before_verdicts_kept_their_basis_get_it_from_their_histor
 
     back = migrate(migrator, [("claims", "0003_export_base_url")]).get_model("claims", "Claim")
     assert back.objects.get(pk=broken.pk).status == "verified"
+
+
+def test_uploads_kept_in_the_database_move_into_the_storage_and_back(migrator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    before = migrate(migrator, [("articles", "0003_import_report_parts")])
+    Batch = before.get_model("articles", "ImportBatch")
+    batch = Batch.objects.create(channel="admin", status="uploaded", files=["feed.jsonl"])
+    content = b'{"title": "One", "text": "A story."}\n'
+    before.get_model("articles", "UploadedFile").objects.create(
+        batch=batch, name="feed.jsonl", size=len(content), data=content
+    )
+
+    after = migrate(migrator, [("articles", "0004_uploads_in_storage")])
+    upload = after.get_model("articles", "UploadedFile").objects.get()
+    assert upload.file.name.startswith("imports/") and upload.file.name.endswith(".jsonl")
+    assert (tmp_path / upload.file.name).read_bytes() == content
+
+    back = migrate(migrator, [("articles", "0003_import_report_parts")])
+    assert bytes(back.get_model("articles", "UploadedFile").objects.get().data) == content
+    assert not (tmp_path / upload.file.name).exists()

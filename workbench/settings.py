@@ -187,3 +187,57 @@ WORKBENCH_ORGANISATION_NAME = os.getenv("WORKBENCH_ORGANISATION_NAME", "Workbenc
 WORKBENCH_ORGANISATION_URL = os.getenv("WORKBENCH_ORGANISATION_URL", "")
 WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "").rstrip("/")
 WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = envint("WORKBENCH_EXPORT_STREAM_MAX_CLAIMS", "5000")
+
+# --- More than one server: shared cache and sessions, object storage, a read replica -------------
+# Each is off until its variable is set; with none set the workbench keeps its state on one machine.
+
+# Redis for the cache and the sessions. cached_db writes each session through to the database and
+# reads it from Redis, so a Redis restart or eviction logs nobody out; pure cache sessions would.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "workbench"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Uploads for imports and background exports in an S3-compatible bucket (django-storages). Credentials
+# come the way boto3 finds them (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, a role).
+WORKBENCH_S3_BUCKET = os.getenv("WORKBENCH_S3_BUCKET", "")
+if WORKBENCH_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": WORKBENCH_S3_BUCKET,
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            "location": os.getenv("WORKBENCH_S3_PREFIX", ""),
+            "file_overwrite": False,
+            # The bucket stays private: downloads go through the workbench, which checks who asks.
+            "default_acl": None,
+            "querystring_auth": True,
+            # A file read back (an upload being imported) spills to a temporary file past 8 MiB.
+            "max_memory_size": 8 * 2**20,
+        },
+    }
+
+# A read replica: reads go there, writes, transactions and background jobs to the primary, and a
+# browser that wrote reads from the primary for DATABASE_REPLICA_PIN_SECONDS after (workbench/routers.py).
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", "10")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"), conn_health_checks=True
+    )
+    # A copy of the primary, read with the same options (a statement timeout among them).
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # A test run against a replicated setup reads the test database through both names.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["workbench.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "workbench.routers.PrimaryAfterWriteMiddleware",
+    )
