@@ -1,6 +1,7 @@
 """Serving under load: a runaway query cannot hold a web worker, and commands are not cut short."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,9 @@ def test_a_runaway_query_is_cut_with_a_clean_page_and_the_worker_goes_on(short_s
 def test_other_database_errors_are_left_to_the_usual_error_page(rf):
     middleware = StatementTimeoutMiddleware(lambda request: HttpResponse())
     assert middleware.process_exception(rf.get("/"), OperationalError("database is locked")) is None
+
+
+def test_gunicorn_gives_up_on_a_request_only_after_the_statement_timeout(settings):
+    config = runpy.run_path(str(ROOT / "workbench" / "gunicorn.conf.py"))
+    assert config["timeout"] * 1000 > settings.WORKBENCH_STATEMENT_TIMEOUT_MS
+    assert config["workers"] == 2 * os.cpu_count() + 1 or "WEB_CONCURRENCY" in os.environ
