@@ -64,7 +64,9 @@ def short_statement_timeout(postgresql, monkeypatch):
 
 @pytest.mark.urls(__name__)
 @pytest.mark.django_db(transaction=True)
-def test_a_runaway_query_is_cut_with_a_clean_page_and_the_worker_goes_on(short_statement_timeout, viewer, client):
+def test_a_runaway_query_is_cut_with_a_clean_page_and_the_worker_goes_on(
+    short_statement_timeout, roles, viewer, client
+):
     client.force_login(viewer)
     response = client.get("/runaway/")
     assert response.status_code == 503
