@@ -2,6 +2,7 @@
 
 import os
 import runpy
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 
 from workbench import urls as workbench_urls
-from workbench.middleware import StatementTimeoutMiddleware
+from workbench.middleware import ClientGoneMiddleware, StatementTimeoutMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,3 +86,49 @@ def test_gunicorn_gives_up_on_a_request_only_after_the_statement_timeout(setting
     config = runpy.run_path(str(ROOT / "workbench" / "gunicorn.conf.py"))
     assert config["timeout"] * 1000 > settings.WORKBENCH_STATEMENT_TIMEOUT_MS
     assert config["workers"] == 2 * os.cpu_count() + 1 or "WEB_CONCURRENCY" in os.environ
+
+
+@pytest.fixture
+def connection_pair():
+    server, client = socket.socketpair()
+    yield server, client
+    server.close()
+    client.close()
+
+
+def _served(rf, server_side):
+    rendered = []
+
+    def view(request):
+        rendered.append(request.path)
+        return HttpResponse("the page")
+
+    request = rf.get("/claims/")
+    request.META["gunicorn.socket"] = server_side
+    return ClientGoneMiddleware(view)(request), rendered
+
+
+def test_a_request_whose_client_has_gone_is_not_rendered(rf, connection_pair):
+    server, client = connection_pair
+    client.close()
+    response, rendered = _served(rf, server)
+    assert response.status_code == 499
+    assert rendered == []
+
+
+def test_a_client_still_waiting_is_served(rf, connection_pair):
+    server, client = connection_pair
+    response, rendered = _served(rf, server)
+    assert response.status_code == 200 and rendered == ["/claims/"]
+
+
+def test_a_client_that_sent_more_is_still_waiting_and_served(rf, connection_pair):
+    server, client = connection_pair
+    client.sendall(b"GET /next/ HTTP/1.1\r\n")  # a pipelined request, or the rest of a body
+    response, rendered = _served(rf, server)
+    assert response.status_code == 200 and rendered == ["/claims/"]
+
+
+def test_requests_without_a_gunicorn_socket_are_served(rf):
+    middleware = ClientGoneMiddleware(lambda request: HttpResponse("the page"))
+    assert middleware(rf.get("/")).status_code == 200

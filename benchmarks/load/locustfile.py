@@ -26,6 +26,7 @@ WRITES = Path(os.getenv("LOAD_WRITES", "/tmp/workbench-load-writes.jsonl"))  # n
 
 ACKNOWLEDGED: list[dict] = []
 REFUSED: list[dict] = []  # writes the server refused as stale (409): answered, not lost, not acknowledged
+SIGNED_IN: list[str] = []  # run.py starts counting once every editor has logged in
 CLAIMS: set[int] = set()
 ARTICLES: set[int] = set()
 LIST_PAGES = [1]
@@ -68,6 +69,7 @@ class Editor(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"{self.username} could not log in ({response.status_code})")
+        SIGNED_IN.append(self.username)
         self._read("/claims/", "claim list")
 
     def _read(self, url: str, name: str) -> str:

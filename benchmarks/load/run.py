@@ -43,6 +43,7 @@ P95_TARGET_MS = 1000
 PROBE_TARGET_MS = 1000
 WRITES_NAMES = {"tag a claim", "link a source", "edit a claim"}
 LOGIN_NAMES = {"login form", "log in"}
+LOGIN_LIMIT_SECONDS = 120
 
 
 def _python(script: str, *args: str, wait: bool = True):
@@ -71,11 +72,16 @@ def _figures(entry: StatsEntry, seconds: float) -> dict:
 
 
 def _run(host: str, user_class, users: int, warmup: float, seconds: float, think: float):
-    """Start the users, forget the warm-up, count `seconds` of requests, stop them. Returns the environment."""
+    """Start the users, let them log in and warm up, count `seconds` of requests, stop them."""
     user_class.wait_time = locust.between(0, 2 * think) if think else locust.constant(0)
     env = Environment(user_classes=[user_class], host=host, events=locust.events)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=users)
+    # Logging in hashes a password, deliberately slow: 50 at once keep the server busy for a while.
+    locustfile.SIGNED_IN.clear()
+    deadline = time.monotonic() + LOGIN_LIMIT_SECONDS
+    while user_class is locustfile.Editor and len(locustfile.SIGNED_IN) < users and time.monotonic() < deadline:
+        gevent.sleep(0.2)
     gevent.sleep(warmup)
     env.stats.reset_all()
     started = time.monotonic()
@@ -85,8 +91,24 @@ def _run(host: str, user_class, users: int, warmup: float, seconds: float, think
     return env, measured
 
 
+def _settle(login_url: str, limit_seconds: float = 120) -> float:
+    """Wait until the server is idle again (the login page answers at once), so runs do not overlap."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_seconds:
+        asked = time.monotonic()
+        try:
+            urllib.request.urlopen(login_url, timeout=10).close()  # noqa: S310 - loopback
+        except OSError:
+            pass
+        if time.monotonic() - asked < 0.1:
+            break
+        gevent.sleep(0.5)
+    return round(time.monotonic() - started, 1)
+
+
 def one_size(host: str, users: int, warmup: float, seconds: float, think: float) -> dict:
     login_url = f"{host}/accounts/login/"
+    _settle(login_url)
     baseline_env, baseline_seconds = _run(host, locustfile.LoginPage, users, warmup, seconds, 0)
     baseline = _figures(baseline_env.stats.total, baseline_seconds)
 
@@ -96,6 +118,7 @@ def one_size(host: str, users: int, warmup: float, seconds: float, think: float)
     env, measured = _run(host, locustfile.Editor, users, warmup, seconds, think)
     after = _python("probe.py", login_url, "--seconds", "3", "--interval", "0.25")
     during = json.loads(during.communicate()[0])
+    drained = _settle(login_url)
     every_name = {entry.name for entry in env.stats.entries.values()}
     reads = _figures(_merged(env, every_name - WRITES_NAMES - LOGIN_NAMES), measured)
     writes = _figures(_merged(env, WRITES_NAMES), measured)
@@ -118,6 +141,7 @@ def one_size(host: str, users: int, warmup: float, seconds: float, think: float)
         "writes_counted": counted,
         "probe_during": during,
         "probe_after": after,
+        "idle_again_after_seconds": drained,
     }
 
 
@@ -176,6 +200,7 @@ def main() -> None:
                 f"  {name:24} {figures['per_second']:7} req/s  median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms"
             )
         print(f"  writes counted: {json.dumps(result['writes_counted'])}; refused as stale: {result['refused_stale']}")
+        print(f"  idle again {result['idle_again_after_seconds']} s after the probe that followed the run")
         for error, occurrences in result["errors"].items():
             print(f"  error x{occurrences}: {error}")
         for name, figure, ok in verdicts(result):
