@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the workbench with the seeds and demo accounts; `make test` runs the suite.
+# `make serve` runs the production stack locally; `make load` load-tests it (benchmarks/load/).
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
@@ -7,7 +8,7 @@ DEV    := DEBUG=1
 WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
 SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
-.PHONY: run test lint e2e browser check-deploy clean
+.PHONY: run serve load test lint e2e browser check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -27,6 +28,39 @@ run: $(VENV)/.installed
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE) $(PYTHON) manage.py db_worker & worker=$$!; \
 	$(SERVE) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine: PostgreSQL, DEBUG off, collected static files served by WhiteNoise,
+# gunicorn (workbench/gunicorn.conf.py) and a db_worker; Ctrl-C stops both. It speaks plain http on
+# loopback, so the https redirect, secure cookies and HSTS are off here, and only here.
+serve: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
+serve: DB_CONN_MAX_AGE ?= 60
+PRODUCTION = DATABASE_URL=$(DATABASE_URL) DB_CONN_MAX_AGE=$(DB_CONN_MAX_AGE) \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" ALLOWED_HOSTS=127.0.0.1,localhost \
+	WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL) \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+
+serve: $(VENV)/.installed $(if $(SECRET_KEY),,var/secret_key)
+	$(PRODUCTION) $(PYTHON) manage.py migrate --no-input
+	$(PRODUCTION) $(PYTHON) manage.py collectstatic --no-input --verbosity 0
+	@echo "Serving the production stack on http://127.0.0.1:$(PORT)/ (graceful restart: kill -HUP \$$(cat var/gunicorn.pid))"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PRODUCTION) $(PYTHON) manage.py db_worker --no-reload & worker=$$!; \
+	$(PRODUCTION) $(VENV)/bin/gunicorn -c workbench/gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+		--pid var/gunicorn.pid workbench.wsgi
+
+# A key of this machine's own, made once and never committed (var/ is git-ignored).
+var/secret_key: | $(PYTHON)
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Load-tests a running `make serve` (same PORT and DATABASE_URL): see benchmarks/load/run.py.
+load: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
+load: $(VENV)/.bench-installed
+	DATABASE_URL=$(DATABASE_URL) $(PYTHON) benchmarks/load/run.py --host http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+
+$(VENV)/.bench-installed: pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e ".[dev,bench]"
+	touch $@
 
 test: $(VENV)/.installed lint
 	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)

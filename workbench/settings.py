@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "workbench.middleware.ClientGoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "workbench.audit.AuditChannelMiddleware",
+    "workbench.middleware.StatementTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -103,6 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL cancels a statement that runs longer than this, so a runaway query cannot hold a web worker
+# (the page answers 503: workbench/middleware.py). manage.py makes 0, no limit, the default for every
+# command: migrations, imports, exports and the db_worker's jobs may rightly run long.
+WORKBENCH_STATEMENT_TIMEOUT_MS = envint("WORKBENCH_STATEMENT_TIMEOUT_MS", "5000")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and WORKBENCH_STATEMENT_TIMEOUT_MS > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={WORKBENCH_STATEMENT_TIMEOUT_MS}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,67 @@
+"""Serving under load: no work for a client that has gone, and a clean page for a query that took too long."""
+
+import logging
+import socket
+
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout
+RETRY_AFTER_SECONDS = 30
+
+
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for it; nobody reads the answer, the access log does
+
+
+def client_has_gone(request) -> bool:
+    """The connection was closed by the client while its request waited for a worker (gunicorn only).
+
+    Peeking finds the end of the stream when the client closed it, nothing yet when it is waiting for
+    the answer, and a next request or the rest of a body otherwise: only the first counts as gone.
+    """
+    sock = request.META.get("gunicorn.socket")
+    if sock is None:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:  # reset by the peer
+        return True
+
+
+class ClientGoneMiddleware:
+    """After a burst, requests of clients that gave up wait in the queue: answer them without rendering,
+    so those still waiting are served sooner. A write whose client has gone is not made, as if it had
+    never arrived: no one was told it was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if client_has_gone(request):
+            logger.info("Client gone before %s %s was served; skipped", request.method, request.path)
+            return HttpResponse(status=CLIENT_CLOSED_REQUEST)
+        return self.get_response(request)
+
+
+class StatementTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError):
+            return None
+        if getattr(exception.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            return None
+        # The statement was cancelled and, outside a transaction, the connection goes on serving.
+        logger.warning("Statement timeout: %s %s took too long and was cancelled", request.method, request.path)
+        response = render(request, "workbench/too_slow.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
