@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from workbench.audit import CHANNELS, ChannelHistoricalModel
+from workbench.audit import CHANNELS, ChannelHistoricalModel, FeedHistoricalRecords
 from workbench.jobs import JobProgress
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -58,6 +58,13 @@ class ImportBatch(JobProgress, models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         verbose_name_plural = "import batches"
+        # The activity feed tells a batch at its end (its start while it runs), newest first.
+        indexes = [
+            models.Index(Coalesce("finished_at", "started_at"), F("id"), name="importbatch_feed_newest"),
+            models.Index(
+                F("imported_by"), Coalesce("finished_at", "started_at"), F("id"), name="importbatch_feed_by_user"
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.status != self.Status.DONE:
@@ -140,7 +147,7 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Metadata edits; the body never changes and the raw bytes are kept once, on the article itself.
-    history = HistoricalRecords(bases=[ChannelHistoricalModel], excluded_fields=["body", "raw"])
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel], excluded_fields=["body", "raw"])
 
     class Meta:
         ordering = NEWEST_FIRST

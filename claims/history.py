@@ -2,6 +2,7 @@
 
 Reads the django-simple-history records of the claim and of its evidence links in a fixed number
 of queries, replays them in order, and turns each into a sentence with a field-level diff.
+Also says, as each record is written, whether the activity feed tells it with an earlier one (`fold`).
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from claims.rules import independent_support
 CLAIM_FIELDS = ["wording", "quote", "start", "end", "status", "verdict_rationale", "reviewed_by"]
 TAGS = "tags"
 FIELD_LABELS = {"verdict_rationale": "rationale", "reviewed_by": "reviewer"}
+# Move with every save (the basis with the status): a record that changed nothing else is a bare version bump.
+BOOKKEEPING = ("version", "reviewed_at", "verdict_basis")
 
 
 @dataclass
@@ -51,6 +54,35 @@ def link_history(claim_id: int):
 
 def tag_names(record) -> list[str]:
     return sorted(row.tag.name for row in record.historicalclaim_tags_set.all())
+
+
+def fold(records: list) -> None:
+    """Set `history_folded` on one claim's history records, oldest first: whether the activity feed tells a
+    record with an earlier one. Services bump the claim's `version` once per change. Setting the tags after
+    the save records the same version again: told with the save. Linking or removing a source records a
+    bare bump (nothing but the bookkeeping moved): told by the link's own entry, unless tags follow it.
+
+    Called as each record is written (`claims.receivers.fold_claim_record`). A bulk writer of claim history
+    calls it on each claim's records before inserting them: the whole history, or the last two stored
+    records followed by the new ones, saving a stored record whose flag changed (only the last can).
+    """
+    compared = [
+        f.attname for f in Claim.history.model.tracked_fields if f.editable and f.name not in ("id", *BOOKKEEPING)
+    ]
+    for index, record in enumerate(records):
+        before = records[index - 1] if index else None
+        after = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type != "~" or before is None:
+            record.history_folded = False
+        elif before.version == record.version:
+            record.history_folded = True
+        else:
+            tags_follow = after is not None and after.history_type == "~" and after.version == record.version
+            record.history_folded = (
+                before.version == record.version - 1
+                and not tags_follow
+                and all(getattr(before, name) == getattr(record, name) for name in compared)
+            )
 
 
 def links_at(claim_id: int, moment: datetime) -> dict[int, object]:

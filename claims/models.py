@@ -8,10 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Passage
-from workbench.audit import CHANNELS, ChannelHistoricalModel
+from workbench.audit import CHANNELS, ChannelHistoricalModel, FeedHistoricalRecords
 from workbench.jobs import JobProgress
 
 PREFIX_SUFFIX_LENGTH = 32
@@ -19,7 +18,7 @@ PREFIX_SUFFIX_LENGTH = 32
 
 class Tag(models.Model):
     name = models.CharField(max_length=50)
-    history = HistoricalRecords(bases=[ChannelHistoricalModel])
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +47,16 @@ class ClaimQuerySet(models.QuerySet):
     def status_counts(self) -> dict[str, int]:
         counts = dict(self.order_by().values_list("status").annotate(n=Count("id")))
         return {status: counts.get(status, 0) for status in Claim.Status.values}
+
+
+class ClaimHistoricalModel(ChannelHistoricalModel):
+    """A claim's record also says, when it is written, whether it is told with an earlier one: the tags set
+    after a save, a bare version bump from linking a source (`claims.history.fold`)."""
+
+    history_folded = models.BooleanField(default=False, db_default=False, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class Claim(models.Model):
@@ -91,7 +100,7 @@ class Claim(models.Model):
     # What the current verdict judged (claims.basis): the wording, the anchor and the sources that counted.
     verdict_basis = models.JSONField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[tags], bases=[ChannelHistoricalModel])
+    history = FeedHistoricalRecords(m2m_fields=[tags], bases=[ClaimHistoricalModel], shown=Q(history_folded=False))
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -143,7 +152,7 @@ class EvidenceLink(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)  # kept when a link is restored with its claim
 
-    history = HistoricalRecords(bases=[ChannelHistoricalModel])
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -188,7 +197,7 @@ class ClaimSet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[claims], bases=[ChannelHistoricalModel])
+    history = FeedHistoricalRecords(m2m_fields=[claims], bases=[ChannelHistoricalModel])
 
     class Meta:
         ordering = [Lower("name")]
@@ -251,6 +260,10 @@ class Export(JobProgress, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [  # for the activity feed, as the history tables have (workbench.audit.FeedHistoricalRecords)
+            models.Index(fields=["created_at", "id"], name="export_feed_newest"),
+            models.Index(fields=["created_by", "created_at", "id"], name="export_feed_by_user"),
+        ]
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.get_format_display()})"

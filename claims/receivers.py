@@ -1,8 +1,11 @@
-"""Claims' answers to what articles announce (`articles.signals`), connected in `ClaimsConfig.ready`.
+"""Claims' answers to what articles announce (`articles.signals`) and to their own history being written,
+connected in `ClaimsConfig.ready`.
 
-Each receiver only calls a service: the rules live in `claims.services`, not here.
+Each receiver only calls a service or a plain function: the rules live in `claims.services` and
+`claims.history`, not here.
 """
 
+from claims import history
 from claims.services import claims_reanchor, claims_recheck_sources
 
 
@@ -15,3 +18,14 @@ def recheck_on_publisher_change(sender, *, article, fields, user, **kwargs) -> N
     is held to its basis again."""
     if "publisher" in fields:
         claims_recheck_sources(article=article)
+
+
+def fold_claim_record(sender, *, history_instance, **kwargs) -> None:
+    """Every claim record is written with whether the feed folds it (however the claim was saved: services,
+    tags, the admin, imports). The record before it may change its mind: a bare bump that tags follow."""
+    stored = list(sender._default_manager.filter(id=history_instance.id).order_by("-history_date", "-history_id")[:2])
+    stored.reverse()
+    was = [record.history_folded for record in stored]
+    history.fold([*stored, history_instance])
+    if stored and stored[-1].history_folded != was[-1]:
+        stored[-1].save(update_fields=["history_folded"])

@@ -194,3 +194,34 @@ def test_uploads_kept_in_the_database_move_into_the_storage_and_back(migrator, s
     back = migrate(migrator, [("articles", "0003_import_report_parts")])
     assert bytes(back.get_model("articles", "UploadedFile").objects.get().data) == content
     assert not (tmp_path / upload.file.name).exists()
+
+
+def test_claim_records_written_before_the_fold_was_recorded_are_folded_as_they_were_written(migrator, roles):
+    """Every way a claim's records fold (tags after a save, a bare bump from a link, tags after a bare bump,
+    a deletion and a restore), flagged as they are written; the backfill flags the same ones."""
+    from claims.models import Claim
+    from claims.services import claim_delete, claim_restore, evidence_remove
+    from tests.factories import UserFactory
+    from tests.test_activity import fresh, link, reword, tag, verify
+
+    editor = UserFactory(username="editor-user", role="editor")
+    reviewer = UserFactory(username="reviewer-user", role="reviewer")
+    admin = UserFactory(username="admin-user", role="admin")
+    claim = tag(editor, tags="budget")
+    link(claim, editor, "Daily One")
+    removed = link(claim, editor, "Daily Two")
+    reword(claim, editor, "Roads cost 3 million.", "budget, roads")
+    reword(claim, editor, "Roads cost 3 million.", "roads")  # only the tags: a bump, then the tags
+    evidence_remove(link=removed, user=editor)
+    link(claim, editor, "Daily Three")
+    verify(claim, reviewer)
+    other = tag(editor, wording="Deleted soon", tags="")
+    claim_delete(claim=fresh(other), user=editor)
+    claim_restore(claim_id=other.pk, user=admin)
+    written = dict(Claim.history.values_list("history_id", "history_folded"))
+    assert sum(written.values()) >= 5 and not all(written.values())
+
+    migrate(migrator, [("claims", "0005_list_indexes")])
+    after = migrate(migrator, migrator.loader.graph.leaf_nodes())
+    backfilled = dict(after.get_model("claims", "HistoricalClaim").objects.values_list("history_id", "history_folded"))
+    assert backfilled == written

@@ -1,34 +1,43 @@
 """Recent activity across the workbench: one feed over every history table and the import batches.
 
 Each source says how its rows read as the feed's columns. The sources are filtered one by one, joined
-with UNION ALL, ordered and sliced by the database, so a page costs the same few queries however long
-the history is. Only the page's rows are then looked at closer (who, what changed, whether the object
-still exists), with a query or two per source and one for the users' names, never one per row.
+with UNION ALL, ordered newest first and cut after a page by the database. A page is found by where it
+starts (a `Cursor`: the order key of the row next to it), never by counting the rows before it, and every
+part of the union is read from an index in that order (`workbench.audit.FeedHistoricalRecords`), so page 1
+and a page deep in the history cost the same. Whether a claim record is told at all is written with the
+record (`claims.history.fold`), not worked out here. Only the page's rows are then looked at closer (who,
+what changed, whether the object still exists), with a query or two per source and one for the users'
+names, never one per row.
 
 Adding a source is a subclass of `Source` with its rows, columns and sentence, appended
 to `SOURCES`.
 """
 
+import binascii
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.db.models.lookups import Exact, IsNull
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 
 from articles.models import Article, ImportBatch
+from claims.history import BOOKKEEPING
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from workbench.audit import CHANNELS
 
 # Every source gives exactly these columns, in this order (UNION matches columns by position).
 # None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
 COLUMNS = ("at", "actor_id", "action", "kind", "object_id", "label", "via", "record_id")
+# The feed's order, newest first; (at, record_id) is each part's index and `kind` tells the parts apart.
+ORDER = ("at", "record_id", "kind")
 
 CREATED, CHANGED, DELETED, IMPORTED, EXPORTED = "created", "changed", "deleted", "imported", "exported"
 ACTIONS = [
@@ -56,6 +65,38 @@ class Change:
     old: object = ""
     new: object = ""
     shown: bool = True  # False: the values are too long (or not worth showing), only the field is named
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: the order key of the row just before it (for older entries) or just after it
+    (for newer ones). Rows written since never move it, so a page reads the same however busy the workbench."""
+
+    at: datetime
+    record_id: int
+    kind: str
+
+    @classmethod
+    def of(cls, row) -> "Cursor":
+        return cls(row.at, row.record_id, row.kind)
+
+    @property
+    def token(self) -> str:
+        """Opaque in the URL: a page link is the workbench's, not something to type."""
+        text = f"{self.at.isoformat()} {self.record_id} {self.kind}"
+        return urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, token: str) -> "Cursor":
+        """The cursor of a page link; ValueError if the link was not made here (or was cut short)."""
+        try:
+            at, record_id, kind = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode().split(" ")
+            cursor = cls(datetime.fromisoformat(at), int(record_id), kind)
+        except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+            raise ValueError("This page link is not one the workbench made: it may have been cut short.") from error
+        if cursor.at.tzinfo is None or kind not in {source.kind for source in SOURCES}:
+            raise ValueError("This page link is not one the workbench made: it may have been cut short.")
+        return cursor
 
 
 @dataclass
@@ -105,22 +146,47 @@ class Source:
         """Fill in the page's entries of this kind: words, links, changes. A fixed number of queries."""
         raise NotImplementedError
 
-    def part(self, *, actor_id=None, action=None, since=None, until=None) -> QuerySet | None:
+    def part(
+        self, *, actor_id=None, action=None, since=None, until=None, older=None, newer=None, limit=None
+    ) -> QuerySet | None:
+        """This source's rows as the feed's columns, filtered; with a `limit`, only the first rows of the
+        feed's order (newest first, oldest first with `newer`), for the union to order a few pages at most."""
         if action and action not in self.actions:
             return None
-        # SQLite takes no ORDER BY inside a UNION: the union is ordered as a whole.
         rows = self.rows().order_by()
         if action:
             rows = rows.filter(self.actions[action])
         columns = {**self.columns(), "kind": Value(self.kind)}
-        rows = rows.values(**{name: columns[name] for name in COLUMNS})
+        columns = {name: columns[name] for name in COLUMNS}
+        rows = rows.values(**columns)
         if actor_id:
             rows = rows.filter(actor_id=actor_id)
         if since:
             rows = rows.filter(at__gte=since)
         if until:
             rows = rows.filter(at__lte=until)
-        return rows
+        if older:
+            rows = rows.filter(self._beyond(older, "lt"))
+        if newer:
+            rows = rows.filter(self._beyond(newer, "gt"))
+        if limit is None:
+            return rows
+        # Read from the part's index in the feed's order, and no further than the page. SQLite takes no ORDER
+        # BY or LIMIT in a part of a UNION, but does in a subquery: there the part is the rows it names.
+        first = rows.order_by(*(("at", "record_id") if newer else ("-at", "-record_id")))[:limit]
+        if connection.features.supports_slicing_ordering_in_compound:
+            return first
+        return self.rows().order_by().filter(pk__in=first.values("record_id")).values(**columns)
+
+    def _beyond(self, cursor: Cursor, side: str) -> Q:
+        """This part's rows before ("lt") or after ("gt") the cursor in the feed's order, (at, record_id,
+        kind) compared as a tuple. The kind is this part's own, so it only settles a tie of the other two;
+        `at` alone is also bounded, for the database to start the part's index scan at the cursor."""
+        kind_passes = self.kind < cursor.kind if side == "lt" else self.kind > cursor.kind
+        tie = f"{side}e" if kind_passes else side
+        return Q(**{f"at__{side}e": cursor.at}) & (
+            Q(**{f"at__{side}": cursor.at}) | Q(at=cursor.at, **{f"record_id__{tie}": cursor.record_id})
+        )
 
 
 class HistorySource(Source):
@@ -134,16 +200,12 @@ class HistorySource(Source):
     field_labels: dict[str, str] = {}
     m2m_values: dict[str, str] = {}  # many-to-many field -> what to show of each related row
 
-    @property
+    @cached_property  # simple-history builds a manager class on each `Model.history`
     def history(self) -> type[models.Model]:
         return self.model.history.model
 
     def label(self):
         raise NotImplementedError
-
-    def hidden(self) -> Q | None:
-        """Records told together with another one."""
-        return None
 
     def change_end(self) -> Subquery | None:
         """The last record of the change a record starts, when one change writes several records."""
@@ -163,8 +225,8 @@ class HistorySource(Source):
 
     def rows(self) -> QuerySet:
         rows = self.history._default_manager.all()
-        hidden = self.hidden()
-        return rows.exclude(hidden) if hidden is not None else rows
+        shown = self.history.feed_shown  # the condition of the table's feed indexes, so the scan uses them
+        return rows.filter(shown) if shown is not None else rows
 
     def columns(self) -> dict:
         return {
@@ -214,15 +276,16 @@ class HistorySource(Source):
             history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
         )
         previous = history.filter(before, id=OuterRef("id")).order_by("-history_date", "-history_id")
-        page = history.filter(history_id__in=ids)
-        wanted = Q(history_id__in=ids) | Q(
-            history_id__in=page.annotate(other=Subquery(previous.values("history_id")[:1])).values("other")
-        )
+        page = history.filter(history_id__in=ids).order_by()
+        # One IN over a union, not an OR of INs: the database then looks the few ids up by key instead of
+        # testing every row of the table against each list.
+        wanted = [page.values("history_id"), page.annotate(other=Subquery(previous.values("history_id")[:1]))]
         end = self.change_end()
         if end is not None:
-            wanted |= Q(history_id__in=page.filter(history_type="~").annotate(other=end).values("other"))
+            wanted.append(page.filter(history_type="~").annotate(other=end))
+        first, *others = [wanted[0], *(query.values("other") for query in wanted[1:])]
         live = Exists(self.model._default_manager.filter(pk=OuterRef("id")))
-        fetched = history.filter(wanted).annotate(live=live, **self.annotations())
+        fetched = history.filter(history_id__in=first.union(*others)).annotate(live=live, **self.annotations())
 
         chains = defaultdict(list)
         for record in sorted(fetched, key=lambda r: (r.history_date, r.history_id)):
@@ -298,43 +361,20 @@ def _shown(model_field, value) -> str:
     return str(value)
 
 
-def _same_fields(tracked_fields, *, exclude: tuple[str, ...]) -> Q:
-    """A record whose tracked fields all equal the outer record's (NULL equal to NULL)."""
-    same = Q()
-    for model_field in tracked_fields:
-        if not model_field.editable or model_field.name in exclude:
-            continue
-        name = model_field.attname
-        if model_field.null:
-            same &= Q(Exact(F(name), OuterRef(name))) | Q(IsNull(F(name), True), IsNull(OuterRef(name), True))
-        else:
-            same &= Q(**{name: OuterRef(name)})
-    return same
-
-
 class ClaimHistory(HistorySource):
+    """A claim's records folded into an earlier change are no rows here, as on the claim page's timeline: the
+    tags set after a save are told with it, a bare bump from linking a source by the link's own entry. Each
+    record says so since it was written (`history_folded`, by `claims.history.fold`)."""
+
     kind = name = "claim"
     model = Claim
     verbs = {CREATED: "tagged", CHANGED: "changed", DELETED: "deleted"}
-    quiet_fields = ("version", "reviewed_at", "verdict_basis")  # the basis moves with the status
+    quiet_fields = BOOKKEEPING
     field_labels = {"verdict_rationale": "rationale", "reviewed_by": "reviewer"}  # as the claim's timeline says
     m2m_values = {"tags": "tag__name"}
 
     def label(self):
         return F("wording")
-
-    def hidden(self) -> Q:
-        # Claims are saved through services that bump `version` once per change. Setting the tags after the
-        # save records the same version again, and linking or removing a source records a bare bump (told
-        # by the evidence link's own entry). Both are folded away, as the claim page's timeline does.
-        history = self.history._default_manager
-        same_version = history.filter(id=OuterRef("id"), version=OuterRef("version"))
-        follows_same_version = Exists(same_version.filter(history_id__lt=OuterRef("history_id")))
-        tags_follow = Exists(same_version.filter(history_type="~", history_id__gt=OuterRef("history_id")))
-        unchanged = _same_fields(self.history.tracked_fields, exclude=("id", *self.quiet_fields))
-        as_before = history.filter(unchanged, id=OuterRef("id"))
-        bare_bump = Exists(as_before.filter(version=OuterRef("version") - 1)) & ~tags_follow
-        return Q(history_type="~") & (Q(follows_same_version) | Q(bare_bump))
 
     def change_end(self) -> Subquery:
         same_version = self.history._default_manager.filter(id=OuterRef("id"), version=OuterRef("version"))
@@ -530,16 +570,50 @@ def activity_feed(
     kind: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    older: Cursor | None = None,
+    newer: Cursor | None = None,
+    limit: int | None = None,
 ) -> QuerySet:
-    """Every source's rows as one query of COLUMNS dicts, newest first; each filter narrows every part."""
+    """Every source's rows as one query of COLUMNS dicts, each filter narrowing every part: newest first and
+    older than `older` if given, or oldest first from just after `newer` (a page of newer entries, reversed).
+    With a `limit`, that many rows at most, and each part reads no more."""
     sources = [source for source in SOURCES if not kind or source.kind == kind]
-    parts = [source.part(actor_id=actor_id, action=action, since=since, until=until) for source in sources]
+    criteria = {"actor_id": actor_id, "action": action, "since": since, "until": until}
+    parts = [source.part(**criteria, older=older, newer=newer, limit=limit) for source in sources]
     parts = [part for part in parts if part is not None]
     if not parts:
         return SOURCES[0].part().none()
     first, *others = parts
+    if not others and first.query.is_sliced:
+        return first  # in the feed's order and cut already
     feed = first.union(*others, all=True) if others else first
-    return feed.order_by("-at", "-record_id", "kind")
+    feed = feed.order_by(*ORDER) if newer else feed.order_by(*(f"-{name}" for name in ORDER))
+    return feed[:limit] if limit else feed
+
+
+@dataclass
+class Page:
+    entries: list[Entry]
+    newer: Cursor | None = None  # where the page of newer entries starts, if there is one
+    older: Cursor | None = None
+
+
+def activity_page(*, size: int, older: Cursor | None = None, newer: Cursor | None = None, **criteria) -> Page:
+    """`size` entries next to a cursor (the newest when there is none), told; with where the pages beside
+    start. One row more than the page says whether there is another beyond it; nothing is counted."""
+    if newer:
+        rows = list(activity_feed(**criteria, newer=newer, limit=size + 1))
+        if len(rows) <= size:  # as new as it gets: the first page, which may have grown since
+            return activity_page(size=size, **criteria)
+        entries = activity_entries(reversed(rows[:size]))
+        return Page(entries, newer=Cursor.of(entries[0]), older=Cursor.of(entries[-1]))
+    rows = list(activity_feed(**criteria, older=older, limit=size + 1))
+    entries = activity_entries(rows[:size])
+    return Page(
+        entries,
+        newer=Cursor.of(entries[0]) if older and entries else None,
+        older=Cursor.of(entries[-1]) if len(rows) > size else None,
+    )
 
 
 def activity_entries(rows) -> list[Entry]:

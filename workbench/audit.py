@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 WEB, ADMIN, IMPORT, COMMAND, API = "web", "admin", "import", "command", "api"
 CHANNELS = [(WEB, "web"), (ADMIN, "admin site"), (IMPORT, "import"), (COMMAND, "command"), (API, "API")]
@@ -50,6 +52,39 @@ class ChannelHistoricalModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FeedHistoricalRecords(HistoricalRecords):
+    """django-simple-history's records, with the indexes their readers need, each in (history_date,
+    history_id) order: an object's records (its story, the record before a change), and for the activity
+    feed everyone's, one person's and one action's, newest first. A page is then read from an index and
+    stops after it, however long the history. `shown`: the records the feed tells, when not all of them
+    (the feed's indexes hold only those)."""
+
+    FEED_ORDERS = {"newest": (), "by_user": ("history_user",), "by_action": ("history_type",)}
+
+    def __init__(self, *args, shown: Q | None = None, **kwargs):
+        self.shown = shown
+        super().__init__(*args, no_db_index=["id"], **kwargs)  # the object's index leads with it
+
+    def create_history_model(self, model, inherited):
+        history = super().create_history_model(model, inherited)
+        history.feed_shown = self.shown
+        return history
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        name = model._meta.model_name
+        order = ["history_date", "history_id"]
+        options["indexes"] = [
+            *options.get("indexes", ()),
+            models.Index(fields=["id", *order], name=f"{name}_hist_object"),
+            *(
+                models.Index(fields=[*lead, *order], name=f"{name}_hist_{feed}", condition=self.shown)
+                for feed, lead in self.FEED_ORDERS.items()
+            ),
+        ]
+        return options
 
 
 def bulk_create_with_history(objs: list[models.Model], model: type[models.Model], *, user) -> None:

@@ -167,6 +167,9 @@ TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.Data
 
 # History is append-only: the admin shows it but offers no "revert to this version" button.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The history tables' indexes are workbench.audit.FeedHistoricalRecords': each leads with what it is read by
+# and ends (history_date, history_id). A lone history_date index would only tempt the planner away from them.
+SIMPLE_HISTORY_DATE_INDEX = False
 
 # Workbench's own settings.
 WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")

@@ -1,10 +1,9 @@
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from workbench.activity import activity_entries, activity_feed
+from workbench.activity import Cursor, activity_page
 from workbench.filters import ActivityFilterForm
 
 ACTIVITY_PER_PAGE = 50
@@ -15,9 +14,14 @@ SUGGESTIONS = 10  # what a completion offers: a few to choose from, never a list
 def activity(request: HttpRequest) -> HttpResponse:
     """Everything recent across the workbench. Open to every signed-in user: the history is the newsroom's."""
     form = ActivityFilterForm(request.GET)
-    page = Paginator(activity_feed(**form.criteria()), ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "entries": activity_entries(page.object_list)}
-    return render(request, "workbench/activity.html", context)
+    try:
+        where = {side: Cursor.parse(request.GET[side]) for side in ("older", "newer") if request.GET.get(side)}
+        bad_link = ""
+    except ValueError as error:  # a page link cut short or made up: said so, over the newest entries
+        where, bad_link = {}, str(error)
+    page = activity_page(size=ACTIVITY_PER_PAGE, **form.criteria(), **where)
+    context = {"form": form, "page": page, "entries": page.entries, "bad_link": bad_link}
+    return render(request, "workbench/activity.html", context, status=400 if bad_link else 200)
 
 
 @require_GET
