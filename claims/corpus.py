@@ -163,9 +163,10 @@ def refusal() -> str | None:
 
 
 def generate(sizes: Sizes, *, progress=None) -> Counts:
-    """Write the whole corpus into an empty database; says how many rows each table got."""
+    """Write the whole corpus into an empty database (see `refusal`); says how many rows each table got.
+    `progress(done, total)` hears of each chunk of articles written."""
     if sizes.articles < 2 or sizes.claims < 0:
-        raise ValueError("A corpus needs at least 2 articles and no fewer than 0 claims.")
+        raise ValueError("A corpus needs --articles 2 or more and --claims 0 or more.")
     rng = random.Random(f"corpus-{sizes.seed}")  # noqa: S311 - repeatable test data, not secrets
     # One transaction: a run that stops half way leaves the database empty, ready for another.
     with transaction.atomic(), _dated_as_given(Article, ImportBatch, Claim, ClaimSet):
@@ -288,8 +289,8 @@ class _Writer:
         for article_id, pk, start, end in rows.values_list("article_id", "pk", "start", "end"):
             spans[article_id].append((pk, start, end))
         for article in cited:
-            source = Source(Article(pk=article.pk, title=article.title, publisher=article.publisher), [])
-            source.passages = [pk for pk, _, _ in spans[article.pk]]
+            stub = Article(pk=article.pk, title=article.title, publisher=article.publisher)
+            source = Source(stub, [pk for pk, _, _ in spans[article.pk]])
             self.sources.append(source)
             if article.publisher:
                 self.by_publisher.setdefault(article.publisher, []).append(source)
@@ -331,6 +332,7 @@ class _Writer:
             articles.append(
                 Article(
                     title=draft.title,
+                    title_inferred=draft.title_inferred,
                     url=draft.url,
                     publisher=draft.publisher,
                     published_at=draft.published_at,
@@ -409,12 +411,8 @@ class _Writer:
             blockers = verdict_blockers(claim=claim, links=links, user=reviewer, status=verdict, rationale=rationale)
             if blockers:  # the plan always meets the rules: this is a bug in it
                 raise RuntimeError(f"The corpus broke the verdict rules: {' '.join(blockers)}")
-            claim.status, claim.reviewed_by, claim.reviewed_at, claim.verdict_rationale = (
-                verdict,
-                reviewer,
-                at,
-                rationale,
-            )
+            claim.status, claim.verdict_rationale = verdict, rationale
+            claim.reviewed_by, claim.reviewed_at = reviewer, at
             story.events.append(("verdict", at, reviewer.pk))
         if questioned:
             at = claim.reviewed_at + timedelta(days=rng.uniform(1, 90))

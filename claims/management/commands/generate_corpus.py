@@ -27,12 +27,13 @@ class Command(BaseCommand):
             size = write_jsonl(output, articles, seed=seed)
             self.stdout.write(f"{articles:,} articles, {size:,} bytes written to {output}")
             return
-        claims = articles * 5 if claims is None else claims
-        if articles < 2 or claims < 0:
-            raise CommandError("A corpus needs --articles 2 or more and --claims 0 or more.")
         if reason := corpus.refusal():
             raise CommandError(reason)
-        made = corpus.generate(corpus.Sizes(articles=articles, claims=claims, seed=seed), progress=self._progress)
+        sizes = corpus.Sizes(articles=articles, claims=articles * 5 if claims is None else claims, seed=seed)
+        try:
+            made = corpus.generate(sizes, progress=self._progress)
+        except ValueError as exc:
+            raise CommandError(exc) from exc
         width = max(map(len, made.by_table))
         for table, count in made.by_table.items():
             self.stdout.write(f"{table:<{width}}  {count:>12,}")
