@@ -436,7 +436,7 @@ class _Writer:
         if rng.random() < 0.002:
             wanted = rng.randint(20, 30)
         else:
-            wanted = rng.choices(range(7), weights=(14, 22, 30, 18, 9, 5, 2))[0]
+            wanted = rng.choices(range(7), weights=(18, 26, 30, 14, 7, 3, 2))[0]
         status = rng.choices(Claim.Status.values, weights=(50, 25, 12, 13))[0]
         questioned = status == Claim.Status.REVIEW
         if questioned:
