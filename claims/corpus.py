@@ -598,7 +598,7 @@ def claim_counts(sizes: Sizes, lengths: list[int], rng: random.Random) -> list[i
         left -= counts[index]
     others = [index for index in range(2, sizes.articles) if not counts[index]]
     claimed = rng.sample(others, max(1, int(len(others) * CLAIMED))) if others else [0]
-    weights = [min(rng.paretovariate(1.2), 30) * lengths[index] for index in claimed]
+    weights = [min(rng.paretovariate(1.2), 12) * min(lengths[index], 12_000) for index in claimed]
     for index in rng.choices(claimed, weights, k=left):
         counts[index] += 1
     return counts
