@@ -1,4 +1,9 @@
-"""A deterministic corpus of realistic articles for benchmarks: the seeds' sentences, reshuffled."""
+"""A deterministic corpus of realistic articles for benchmarks: the seeds' sentences, reshuffled.
+
+Two shapes: articles of about 3 KB each (the import benchmark's JSONL file), or varied ones as a newsroom
+holds them (`varied=True`, what `generate_corpus` puts in the database): mostly 1-12 KB, one in
+LONG_EVERY long, and some of unknown publisher.
+"""
 
 import json
 import random
@@ -25,6 +30,11 @@ PUBLISHERS = [
     "Summit News",
 ]
 ARTICLE_CHARS = 3000
+LONG_EVERY = 50  # in a varied corpus the first article and every 50th after it is long: 24-64 KB
+LONG_CHARS = (24_000, 64_000)
+SHORT_CHARS = (1_000, 12_000, 3_000)  # low, high, most common
+UNKNOWN_PUBLISHER = 0.05  # share of a varied corpus's articles that name no publisher
+START = datetime(2017, 4, 1, 8, tzinfo=UTC)
 
 
 def _sentences() -> list[str]:
@@ -39,23 +49,44 @@ def _sentences() -> list[str]:
     return sentences
 
 
-def articles(count: int, *, seed: int = 2017) -> Iterator[dict]:
-    """`count` articles of about 3 KB, the same for the same seed, each with a unique text."""
+def article_lengths(count: int, *, seed: int = 2017) -> list[int]:
+    """How long each article of a varied corpus is meant to be, in characters: known before any is written,
+    so that a plan can put the most claims on the long ones."""
+    rng = random.Random(f"lengths-{seed}")  # noqa: S311 - repeatable test data, not secrets
+    return [
+        rng.randint(*LONG_CHARS) if number % LONG_EVERY == 0 else int(rng.triangular(*SHORT_CHARS))
+        for number in range(count)
+    ]
+
+
+def articles(
+    count: int,
+    *,
+    seed: int = 2017,
+    varied: bool = False,
+    start: datetime = START,
+    every: timedelta = timedelta(minutes=37),
+) -> Iterator[dict]:
+    """`count` articles, published `every` apart from `start`, the same for the same seed, each with a unique
+    text: of about 3 KB, or of the lengths `article_lengths` gives when varied."""
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     pool = _sentences()
-    start = datetime(2017, 4, 1, 8, tzinfo=UTC)
-    for number in range(1, count + 1):
+    lengths = article_lengths(count, seed=seed) if varied else [ARTICLE_CHARS] * count
+    for number, target in enumerate(lengths, 1):
         paragraphs, length = [], 0
-        while length < ARTICLE_CHARS:
+        while length < target:
             paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(2, 4)))
             paragraphs.append(paragraph)
             length += len(paragraph) + 2
         publisher = rng.choice(PUBLISHERS)
+        if varied and rng.random() < UNKNOWN_PUBLISHER:
+            publisher = ""
+        site = publisher.lower().replace(" ", "") or f"news{number % 9}"
         yield {
             "title": f"{rng.choice(pool)[:90].rstrip(' ,;:')} ({number})",
-            "url": f"https://{publisher.lower().replace(' ', '')}.example/news/{number}",
+            "url": f"https://{site}.example/news/{number}",
             "publisher": publisher,
-            "published": (start + timedelta(minutes=37 * number)).isoformat(),
+            "published": (start + every * number).isoformat(),
             "text": f"Corpus article {number}.\n\n" + "\n\n".join(paragraphs),
         }
 
