@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from itertools import islice
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ from articles.reports import NEW, record_row
 from articles.text import content_hash
 from claims import basis
 from claims.anchoring import anchor_at
+from claims.history import fold
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.rules import JUDGED, verdict_blockers
 from workbench import roles
@@ -672,6 +674,8 @@ def write_history(model: type[models.Model], changes: list[Change]) -> None:
         }
         for change in changes
     ]
+    if model is Claim:
+        _fold(changes, rows)
     ids = _insert(history, rows, returning=True)
     for name in sorted({name for change in changes for name in change.m2m}):
         through = getattr(history, name).model
@@ -683,6 +687,20 @@ def write_history(model: type[models.Model], changes: list[Change]) -> None:
                 for row in change.m2m.get(name, ())
             ],
         )
+
+
+def _fold(changes: list[Change], rows: list[dict]) -> None:
+    """Which claim records the activity feed tells with an earlier one, set as `claims.history.fold` sets it
+    on each record the services write (a bulk insert sends no signal). Each claim's records come in order."""
+    records: dict[int, list[SimpleNamespace]] = {}
+    for change, row in zip(changes, rows, strict=True):
+        records.setdefault(change.values["id"], []).append(
+            SimpleNamespace(row=row, history_type=change.type, **change.values)
+        )
+    for claim_records in records.values():
+        fold(claim_records)
+        for record in claim_records:
+            record.row["history_folded"] = record.history_folded
 
 
 # --- Writing rows fast ----------------------------------------------------------------------------

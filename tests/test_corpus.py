@@ -16,6 +16,7 @@ from articles.models import Article, ImportBatch, Passage
 from claims import basis
 from claims.anchoring import anchor_at
 from claims.corpus import Sizes, benchmark_targets, generate
+from claims.history import fold
 from claims.models import Claim, ClaimSet, EvidenceLink
 from claims.rules import evidence_blockers
 from workbench import roles
@@ -153,6 +154,18 @@ def test_every_claim_has_its_story_in_order_ending_as_the_claim_is(corpus):
         assert {r.history_channel for r in records} == {"web"}
     assert EvidenceLink.history.filter(history_type="+").count() == EvidenceLink.objects.count()
     assert ClaimSet.history.filter(history_type="~").exists()
+
+
+def test_the_activity_feed_folds_the_corpus_history_as_it_folds_what_the_services_write(corpus):
+    """The tags set after a save, and a version bump for each source linked, are told with their change."""
+    tagged, stories = set(Claim.objects.filter(tags__isnull=False).values_list("pk", flat=True)), set()
+    for claim in Claim.objects.all():
+        records = list(claim.history.order_by("history_date", "history_id"))
+        stored = [r.history_folded for r in records]
+        fold(records)
+        assert stored == [r.history_folded for r in records], claim.pk
+        stories |= {claim.pk} if any(stored) else set()
+    assert tagged and stories >= tagged  # each had its tags set after it was tagged: one change with the tagging
 
 
 def test_it_refuses_a_database_that_already_holds_articles(corpus):
