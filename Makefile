@@ -1,5 +1,6 @@
 # Two commands: `make run` serves the workbench with the seeds and demo accounts; `make test` runs the suite.
-# `make serve` runs the production stack locally; `make load` load-tests it (benchmarks/load/).
+# `make serve` runs the production stack locally; `make load` load-tests it (benchmarks/load/);
+# `make bench` runs every benchmark on generated corpora (benchmarks/run).
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
@@ -8,7 +9,7 @@ DEV    := DEBUG=1
 WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
 SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
-.PHONY: run serve load test lint e2e browser check-deploy clean
+.PHONY: run serve load bench test lint e2e browser check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -54,6 +55,10 @@ var/secret_key: | $(PYTHON)
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # Load-tests a running `make serve` (same PORT and DATABASE_URL): see benchmarks/load/run.py.
+# Every benchmark's ratios: PostgreSQL at 20,000 articles / 100,000 claims, SQLite at 10,000 claims.
+bench: $(VENV)/.installed
+	PYTHON=$(PYTHON) benchmarks/run
+
 load: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
 load: $(VENV)/.bench-installed
 	DATABASE_URL=$(DATABASE_URL) $(PYTHON) benchmarks/load/run.py --host http://127.0.0.1:$(PORT) $(LOAD_ARGS)
