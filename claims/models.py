@@ -28,14 +28,24 @@ class Tag(models.Model):
         return self.name
 
 
+# The columns a list of claims shows.
+LISTED = (
+    "wording",
+    "status",
+    "needs_review",
+    "review_reason",
+    "created_at",
+    "article__title",
+    "article__publisher",
+    "created_by__username",
+    "reviewed_by__username",
+)
+
+
 class ClaimQuerySet(models.QuerySet):
     def for_list(self):
-        """With what a list shows of them; their articles without the text and the bytes received."""
-        return (
-            self.select_related("article", "created_by", "reviewed_by")
-            .defer("article__body", "article__raw")
-            .prefetch_related("tags")
-        )
+        """With what a list shows of them (claims.display.Row), and nothing more: no article text or bytes."""
+        return self.select_related("article", "created_by", "reviewed_by").only(*LISTED).prefetch_related("tags")
 
     def contradicted(self, yes: bool = True):
         """Claims with (or, `yes` false, without) a contradicting source."""

@@ -4,13 +4,10 @@ It is claims' tagging UI, so it lives here although it is served at /articles/<i
 `articles:detail` (joined to articles' own pages in `workbench/urls.py`): articles never imports claims.
 """
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.defaultfilters import truncatechars
-from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
@@ -19,6 +16,7 @@ from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import Item, highlighted_blocks
+from claims.display import claim_url, status_badges, truncated
 from claims.forms import TagClaimForm
 from claims.models import Claim
 from claims.selectors import tag_names
@@ -80,29 +78,19 @@ class Shown:
 
 
 def shown_claims(claims: list) -> dict[int, Shown]:
-    badges = {
-        status: render_to_string("partials/status_badge.html", {"status": status, "label": label})
-        for status, label in Claim.Status.choices
-    }
+    badges, url, labels = status_badges(), claim_url(), dict(Claim.Status.choices)
     return {
         claim.pk: Shown(
             pk=claim.pk,
             status=claim.status,
-            url=claim.get_absolute_url(),
+            url=url(claim.pk),
             badge=badges[claim.status],
-            wording=_truncated(claim.wording, 140),
-            title=f"{claim.get_status_display()} claim: {_truncated(claim.wording, 120)}",
+            wording=truncated(claim.wording, 140),
+            title=f"{labels[claim.status]} claim: {truncated(claim.wording, 120)}",
             by=claim.created_by.get_username(),
         )
         for claim in claims
     }
-
-
-def _truncated(text: str, length: int) -> str:
-    """The `truncatechars` filter, without its walk over every character of a text already short enough."""
-    if len(text) <= length and unicodedata.is_normalized("NFC", text):
-        return text
-    return truncatechars(text, length)
 
 
 def marked_blocks(body: str, claims: list, shown: dict[int, Shown]) -> list[tuple[str, list[tuple[int, SafeString]]]]:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, services
+from claims.display import claim_rows
 from claims.filters import ClaimFilter
 from claims.forms import (
     ClaimEditForm,
@@ -34,7 +35,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page": page,
-        "contradicted": selectors.contradicted_among(page.object_list),
+        "rows": claim_rows(page.object_list, contradicted=selectors.contradicted_among(page.object_list)),
         "status_counts": status_counts,
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
