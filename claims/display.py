@@ -1,19 +1,17 @@
 """How a claim reads on the pages that list many of them (the claim list, the reader's claims panel),
 worked out in Python once per claim: a template that includes a partial, truncates and formats a date for
-each of a hundred rows spends more on that than on all the page's queries."""
+each of a hundred rows spends more on that than on all the page's queries (workbench/display.py)."""
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from claims.models import Claim
+from workbench.display import day, truncated
 
 
 @cache
@@ -25,15 +23,6 @@ def status_badges() -> dict[str, SafeString]:
     }
 
 
-def truncated(text: str, length: int) -> str:
-    """What the `truncatechars` filter gives, without its walk in Python over every character: it counts
-    characters as written (NFC), combining marks aside, and ends a text too long with an ellipsis."""
-    text = unicodedata.normalize("NFC", text)
-    if any(map(unicodedata.combining, text)):
-        return truncatechars(text, length)
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
 def claim_url() -> Callable[[int], str]:
     """A claim's page from its id: `reverse` once per page, not once per claim (it costs more than the rest
     of a row)."""
@@ -42,12 +31,6 @@ def claim_url() -> Callable[[int], str]:
 
 
 _KEY = 918273645
-
-
-def day(moment) -> str:
-    """As the `date:"j M Y"` filter writes it, in the current time zone."""
-    moment = timezone.localtime(moment)
-    return f"{moment.day} {moment:%b %Y}"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import Item, highlighted_blocks
-from claims.display import claim_url, status_badges, truncated
+from claims.display import claim_url, status_badges
 from claims.forms import TagClaimForm
 from claims.models import Claim
 from claims.selectors import tag_names
+from workbench.display import truncated
 
 
 @require_GET

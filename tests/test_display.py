@@ -1,9 +1,12 @@
-"""The claim list and the reader shorten wordings in Python (claims.display), as the template filter would."""
+"""Pages with many rows shorten texts and write dates in Python (workbench.display), as the template filters would."""
+
+from datetime import UTC, datetime
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
 
-from claims.display import truncated
+from workbench.display import day, minute, truncated
 
 TEXTS = [
     "",
@@ -22,3 +25,12 @@ TEXTS = [
 @pytest.mark.parametrize("length", [1, 2, 20, 60])
 def test_it_shortens_as_the_truncatechars_filter_does(text, length):
     assert truncated(text, length) == truncatechars(text, length)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_it_writes_dates_as_the_date_filter_does_in_the_current_time_zone(settings, zone):
+    settings.TIME_ZONE = zone
+    moments = [datetime(2026, 1, 4, 23, 30, 5, tzinfo=UTC), datetime(2025, 7, 31, 3, 7, tzinfo=UTC)]
+    for moment in moments:
+        filtered = Template('{{ m|date:"j M Y" }}/{{ m|date:"j M Y, H:i" }}').render(Context({"m": moment}))
+        assert f"{day(moment)}/{minute(moment)}" == filtered
