@@ -102,6 +102,16 @@ def test_the_csv_export_reads_only_its_columns_and_writes_what_the_full_records_
     assert "".join(csv_format.render(lean, None)) == render(csv_format.render)
 
 
+@pytest.mark.parametrize("chunk_size", [1, 2, 500])
+@pytest.mark.parametrize("left_out", ["verified", "disputed", "open"])
+def test_the_csv_of_some_claims_gives_them_their_own_tags_and_sources_only(every_kind_of_claim, chunk_size, left_out):
+    """A chunk's tags and sources are read by its range of ids: a claim in that range that is not exported
+    must lend it none of its own."""
+    claims = Claim.objects.exclude(status=left_out)
+    lean = csv_records(claims, base_url=DEFAULT_BASE_URL, chunk_size=chunk_size)
+    assert "".join(csv_format.render(lean, None)) == render(csv_format.render, claims)
+
+
 def test_the_csv_export_costs_three_queries_a_chunk(every_kind_of_claim, django_assert_num_queries):
     with django_assert_num_queries(1 + 2 * 2):  # the claims, then their tags and sources for each of 2 chunks
         assert len(list(csv_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL, chunk_size=2))) == 3

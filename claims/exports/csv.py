@@ -15,6 +15,7 @@ EXTENSION = "csv"
 MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 URL_SEPARATOR = " "  # URLs hold no spaces
+FLUSH = 2**15  # characters written before they are handed on: a piece per row costs more than the row
 
 STANCES = EvidenceLink.Stance.values
 HEADER = [
@@ -42,8 +43,19 @@ def render(records: Iterable[dict], context: ExportContext) -> Iterator[str]:
     writer.writerow(HEADER)
     yield "\ufeff" + _take(buffer)
     for record in records:
-        writer.writerow([_cell(value) for value in row(record)])
-        yield _take(buffer)
+        # Text a spreadsheet would run as a formula gets an apostrophe, None an empty cell; written inline, as a
+        # call per cell was a tenth of the export.
+        writer.writerow(
+            [
+                ("'" + value if value.startswith(FORMULA_STARTS) else value)
+                if isinstance(value, str)
+                else ("" if value is None else value)
+                for value in row(record)
+            ]
+        )
+        if buffer.tell() >= FLUSH:
+            yield _take(buffer)
+    yield _take(buffer)
 
 
 def row(record: dict) -> list:
@@ -66,14 +78,6 @@ def row(record: dict) -> list:
         article["published_at"],
         *(value for stance in STANCES for value in (len(sources[stance]), URL_SEPARATOR.join(sources[stance]))),
     ]
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _take(buffer: io.StringIO) -> str:

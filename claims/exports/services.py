@@ -14,11 +14,12 @@ from django.utils import timezone
 from claims.exports import bundle
 from claims.exports.context import WITHHELD_WHY, base_url, build_context
 from claims.exports.formats import TEXT_FORMATS
-from claims.exports.records import CHUNK, claim_records
+from claims.exports.records import claim_records
 from claims.models import Claim, ClaimSet, Export
 from claims.selectors import selected_claims, withheld_claims
 
 BUFFER = 2**16  # bytes per chunk sent
+PROGRESS_EVERY = 2000  # claims written between two saves of the progress bar's count
 DEFAULT_STATUSES = [Claim.Status.VERIFIED]
 
 
@@ -145,7 +146,7 @@ def _chunks(export: Export) -> Iterator[bytes]:
 
 
 class _Progress:
-    """Claims written so far, saved on the record every chunk (a bundle reads them once per format)."""
+    """Claims written so far, saved on the record every PROGRESS_EVERY (a bundle reads them once per format)."""
 
     def __init__(self, export: Export):
         self.export, self.rounds, self.done = export, 1, 0
@@ -154,7 +155,7 @@ class _Progress:
         for record in records:
             yield record
             self.done += 1
-            if self.done % CHUNK == 0:
+            if self.done % PROGRESS_EVERY == 0:
                 claims_done = self.done // self.rounds
                 Export.objects.filter(pk=self.export.pk).update(claims_done=claims_done)
 
