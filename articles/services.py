@@ -112,7 +112,7 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
             row["outcome"], row["detail"] = DUPLICATE, _of(None, "duplicate")
             repeats.append((row, seen[digest]))
         else:
-            article = _article(item, digest, user=user, batch=batch, previous=latest.get(item.url))
+            article = article_from_draft(item, digest, user=user, batch=batch, previous=latest.get(item.url))
             if item.url:
                 latest[item.url] = article  # a second changed copy in the same import is the version after
             seen[digest] = article
@@ -143,7 +143,8 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
     report.count(rows)  # once committed: the counts never include a chunk that was rolled back
 
 
-def _article(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
+def article_from_draft(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
+    """The article an import writes for a draft (unsaved): its text, provenance and place among versions."""
     return Article(
         title=draft.title,
         title_inferred=draft.title_inferred,

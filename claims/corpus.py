@@ -35,6 +35,7 @@ from articles.importers.base import build_draft
 from articles.models import Article, ImportBatch, ImportReportPart, Passage
 from articles.passages import ensure_passages
 from articles.reports import NEW, record_row
+from articles.services import article_from_draft
 from articles.text import content_hash
 from claims import basis
 from claims.anchoring import anchor_at
@@ -332,24 +333,11 @@ class _Writer:
                 origin_file=name,
                 origin_record=line_number,
             )
-            articles.append(
-                Article(
-                    title=draft.title,
-                    title_inferred=draft.title_inferred,
-                    url=draft.url,
-                    publisher=draft.publisher,
-                    published_at=draft.published_at,
-                    body=draft.body,
-                    raw=draft.raw,
-                    raw_encoding=draft.raw_encoding,
-                    content_hash=content_hash(draft.body),
-                    origin_file=name,
-                    origin_record=line_number,
-                    imported_by=self.people.admin,
-                    imported_at=started,
-                    import_batch=batch,
-                )
+            article = article_from_draft(
+                draft, content_hash(draft.body), user=self.people.admin, batch=batch, previous=None
             )
+            article.imported_at = started
+            articles.append(article)
         Article.objects.bulk_create(articles, batch_size=BATCH)
         write_history(
             Article,

@@ -28,9 +28,13 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     # Counts per status for the other filters, so the status tabs say what each would show; the page's own
     # count is one of them (or their sum), so the claims are counted once.
     other_filters = request.GET.copy()
-    status = other_filters.pop("status", [""])[-1]
+    other_filters.pop("status", None)
     status_counts = ClaimFilter(other_filters, queryset=Claim.objects.all()).qs.status_counts()
-    count = status_counts.get(status, 0) if filters.form["status"].value() else sum(status_counts.values())
+    # The status the list shows, as the filters read it: none when the link gave none or one that is not a
+    # status (the filters ignore a value they cannot read, and filter by the others).
+    filters.form.is_valid()
+    status = filters.form.cleaned_data.get("status")
+    count = status_counts.get(status, 0) if status else sum(status_counts.values())
     page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     context = {
         "filters": filters,

@@ -5,7 +5,7 @@ import html
 import itertools
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -358,7 +358,15 @@ def test_the_older_pages_reach_every_entry_once_in_order(viewer_client, editor, 
 
 @pytest.mark.parametrize(
     "token",
-    ["nonsense", "MjAyNC0wMS0wMw", Cursor(timezone.now(), 1, "claim").token[:-3], Cursor(timezone.now(), 1, "x").token],
+    [
+        "nonsense",
+        "MjAyNC0wMS0wMw",
+        Cursor(timezone.now(), 1, "claim").token[:-3],
+        Cursor(timezone.now(), 1, "x").token,
+        # Made by hand: a time before year 1 in UTC, an id no database holds.
+        Cursor(datetime.fromisoformat("0001-01-01T00:00:00+05:00"), 1, "claim").token,
+        Cursor(timezone.now(), 2**64, "claim").token,
+    ],
 )
 def test_a_broken_page_link_is_refused_with_the_newest_entries(viewer_client, story, token):
     response = viewer_client.get(reverse("activity"), {"older": token, "type": "claim"})

@@ -105,3 +105,18 @@ def test_the_tag_box_suggests_a_few_tags_starting_with_what_was_typed(editor_cli
     assert editor_client.get(reverse("claims:tags"), {"q": " "}).json() == {"results": []}
     content = editor_client.get(reverse("claims:list"), {"tag": "heat"}).content.decode()
     assert 'data-complete="/claims/tags/"' in content and '<option value="hx1">' not in content
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "status=Verified", "status=verified&created_after=not-a-date"])
+def test_a_status_the_list_cannot_read_lists_what_it_filters_by_and_counts_it(editor_client, editor, query):
+    """The page's count comes from the status counts: it must be the count of the claims the list shows."""
+    ClaimFactory(status=Claim.Status.OPEN)
+    verified = ClaimFactory(status=Claim.Status.VERIFIED)
+    response = editor_client.get(reverse("claims:list") + "?" + query)
+    assert response.status_code == 200
+    shown = list(response.context["page"].object_list)
+    assert response.context["page"].paginator.count == len(shown)
+    if "verified&" in query:
+        assert shown == [verified]
+    else:
+        assert len(shown) == 2

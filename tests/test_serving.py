@@ -3,6 +3,7 @@
 import os
 import runpy
 import socket
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -96,14 +97,14 @@ def connection_pair():
     client.close()
 
 
-def _served(rf, server_side):
+def _served(rf, server_side, method="get"):
     rendered = []
 
     def view(request):
         rendered.append(request.path)
         return HttpResponse("the page")
 
-    request = rf.get("/claims/")
+    request = getattr(rf, method)("/claims/")
     request.META["gunicorn.socket"] = server_side
     return ClientGoneMiddleware(view)(request), rendered
 
@@ -132,3 +133,21 @@ def test_a_client_that_sent_more_is_still_waiting_and_served(rf, connection_pair
 def test_requests_without_a_gunicorn_socket_are_served(rf):
     middleware = ClientGoneMiddleware(lambda request: HttpResponse("the page"))
     assert middleware(rf.get("/")).status_code == 200
+
+
+def test_a_write_whose_client_has_gone_is_still_made(rf, connection_pair):
+    """What an editor sent arrived whole: it is saved, though no one is left to read the answer."""
+    server, client = connection_pair
+    client.close()
+    response, rendered = _served(rf, server, method="post")
+    assert response.status_code == 200 and rendered == ["/claims/"]
+
+
+def test_a_tls_socket_is_never_peeked_at(rf):
+    """gunicorn terminating TLS itself hands over a TLS socket, which refuses MSG_PEEK: the page is served."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with context.wrap_socket(socket.socket(), server_side=True, do_handshake_on_connect=False) as tls:
+        request = rf.get("/claims/")
+        request.META["gunicorn.socket"] = tls
+        response = ClientGoneMiddleware(lambda request: HttpResponse("the page"))(request)
+    assert response.status_code == 200

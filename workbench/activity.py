@@ -17,7 +17,7 @@ import binascii
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
@@ -37,7 +37,8 @@ from workbench.display import minute, truncated
 # Every source gives exactly these columns, in this order (UNION matches columns by position).
 # None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
 COLUMNS = ("at", "actor_id", "action", "kind", "object_id", "label", "via", "record_id")
-# The feed's order, newest first; (at, record_id) is each part's index and `kind` tells the parts apart.
+# The feed's order key, read descending (newest first); (at, record_id) is each part's index and `kind` tells
+# the parts apart.
 ORDER = ("at", "record_id", "kind")
 
 CREATED, CHANGED, DELETED, IMPORTED, EXPORTED = "created", "changed", "deleted", "imported", "exported"
@@ -71,7 +72,8 @@ class Change:
 @dataclass(frozen=True)
 class Cursor:
     """Where a page starts: the order key of the row just before it (for older entries) or just after it
-    (for newer ones). Rows written since never move it, so a page reads the same however busy the workbench."""
+    (for newer ones). Rows written since never move it, so a page reads the same however busy the workbench;
+    only an import still running moves, to the time it finishes (its `at`), and may then show on another page."""
 
     at: datetime
     record_id: int
@@ -93,9 +95,11 @@ class Cursor:
         try:
             at, record_id, kind = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode().split(" ")
             cursor = cls(datetime.fromisoformat(at), int(record_id), kind)
-        except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+            cursor.at.astimezone(UTC)  # a time the database can hold (year 1 in a zone east of UTC cannot)
+        except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
             raise ValueError("This page link is not one the workbench made: it may have been cut short.") from error
-        if cursor.at.tzinfo is None or kind not in {source.kind for source in SOURCES}:
+        made_here = 0 < cursor.record_id < 2**63 and kind in {source.kind for source in SOURCES}
+        if cursor.at.tzinfo is None or not made_here:
             raise ValueError("This page link is not one the workbench made: it may have been cut short.")
         return cursor
 

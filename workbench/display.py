@@ -19,12 +19,12 @@ def truncated(text: str, length: int) -> str:
 
 
 def day(moment: datetime) -> str:
-    """As `date:"j M Y"` writes it, in the current time zone."""
+    """As `date:"j M Y"` writes it in English (the workbench's one language), in the current time zone."""
     moment = timezone.localtime(moment)
     return f"{moment.day} {moment:%b %Y}"
 
 
 def minute(moment: datetime) -> str:
-    """As `date:"j M Y, H:i"` writes it, in the current time zone."""
+    """As `date:"j M Y, H:i"` writes it in English, in the current time zone."""
     moment = timezone.localtime(moment)
     return f"{moment.day} {moment:%b %Y, %H:%M}"

@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import ssl
 
 from django.db import OperationalError
 from django.http import HttpResponse
@@ -23,7 +24,7 @@ def client_has_gone(request) -> bool:
     the answer, and a next request or the rest of a body otherwise: only the first counts as gone.
     """
     sock = request.META.get("gunicorn.socket")
-    if sock is None:
+    if sock is None or isinstance(sock, ssl.SSLSocket):  # TLS in gunicorn itself: a TLS socket cannot peek
         return False
     try:
         return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
@@ -35,14 +36,14 @@ def client_has_gone(request) -> bool:
 
 class ClientGoneMiddleware:
     """After a burst, requests of clients that gave up wait in the queue: answer them without rendering,
-    so those still waiting are served sooner. A write whose client has gone is not made, as if it had
-    never arrived: no one was told it was."""
+    so those still waiting are served sooner. Only reads are skipped: a write that arrived is made, even
+    if its sender has gone, since what they wrote is in it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if client_has_gone(request):
+        if request.method in ("GET", "HEAD") and client_has_gone(request):
             logger.info("Client gone before %s %s was served; skipped", request.method, request.path)
             return HttpResponse(status=CLIENT_CLOSED_REQUEST)
         return self.get_response(request)

@@ -110,7 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # command: migrations, imports, exports and the db_worker's jobs may rightly run long.
 WORKBENCH_STATEMENT_TIMEOUT_MS = envint("WORKBENCH_STATEMENT_TIMEOUT_MS", "5000")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and WORKBENCH_STATEMENT_TIMEOUT_MS > 0:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={WORKBENCH_STATEMENT_TIMEOUT_MS}"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Beside any options DATABASE_URL gave (?options=-c search_path=...), not instead of them.
+    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={WORKBENCH_STATEMENT_TIMEOUT_MS}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
