@@ -68,14 +68,14 @@ def test_versions_follow_the_right_article_when_a_concurrent_import_clashes_with
     # Another import stores one of the texts while this one decides: the chunk is written again one
     # article at a time, and each new version must point at its predecessor as rewritten.
     other_url, clash = "https://news.example/other", "Officials denied every report again on Tuesday."
-    decide, concurrent = services._article, []
+    decide, concurrent = services.article_from_draft, []
 
     def meanwhile(*args, **kwargs):
         if not concurrent:  # after this import looked for known texts, before it writes
             concurrent.append(ArticleFactory(body=clash))
         return decide(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_article", meanwhile)
+    monkeypatch.setattr(services, "article_from_draft", meanwhile)
     records = [(URL, FIRST), (other_url, "Officials denied every report."), (URL, CORRECTED), (other_url, clash)]
     lines = [json.dumps({"title": "T", "url": url, "text": text}) for url, text in records]
     report = import_files(files=[("feed.jsonl", "\n".join(lines).encode())], user=None)
