@@ -2,16 +2,14 @@
 worked out in Python once per claim: a template that includes a partial, truncates and formats a date for
 each of a hundred rows spends more on that than on all the page's queries (workbench/display.py)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from claims.models import Claim
-from workbench.display import day, truncated
+from workbench.display import day, path_of, truncated
 
 
 @cache
@@ -21,16 +19,6 @@ def status_badges() -> dict[str, SafeString]:
         status: render_to_string("partials/status_badge.html", {"status": status, "label": label})
         for status, label in Claim.Status.choices
     }
-
-
-def claim_url() -> Callable[[int], str]:
-    """A claim's page from its id: `reverse` once per page, not once per claim (it costs more than the rest
-    of a row)."""
-    path = reverse("claims:detail", args=[_KEY]).replace(str(_KEY), "{}")
-    return path.format
-
-
-_KEY = 918273645
 
 
 @dataclass(frozen=True)
@@ -53,7 +41,7 @@ class Row:
 
 
 def claim_rows(claims, *, contradicted: set[int]) -> list[Row]:
-    badges, url = status_badges(), claim_url()
+    badges, url = status_badges(), path_of("claims:detail")
     return [
         Row(
             pk=claim.pk,

@@ -16,11 +16,11 @@ from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import Item, highlighted_blocks
-from claims.display import claim_url, status_badges
+from claims.display import status_badges
 from claims.forms import TagClaimForm
 from claims.models import Claim
 from claims.selectors import tag_names
-from workbench.display import truncated
+from workbench.display import path_of, truncated
 
 
 @require_GET
@@ -79,7 +79,7 @@ class Shown:
 
 
 def shown_claims(claims: list) -> dict[int, Shown]:
-    badges, url, labels = status_badges(), claim_url(), dict(Claim.Status.choices)
+    badges, url, labels = status_badges(), path_of("claims:detail"), dict(Claim.Status.choices)
     return {
         claim.pk: Shown(
             pk=claim.pk,

@@ -23,14 +23,14 @@ Claims are read in chunks with their related rows prefetched, so memory stays fl
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.urls import reverse
 
 from articles.models import Article
 from claims.models import Claim, EvidenceLink
+from workbench.display import path_of
 
 SCHEMA_VERSION = 1
 CHUNK = 500
@@ -223,14 +223,12 @@ def _source_url(url: str, pk: int, base_url: str) -> str:
 
 
 def _absolute(base_url: str, view: str, pk: int) -> str:
-    # reverse() costs more than the rest of a record: resolve each view once, then fill in the key.
-    if view not in _PATHS:
-        _PATHS[view] = reverse(view, args=[_KEY]).replace(str(_KEY), "{}")
-    return base_url + _PATHS[view].format(pk)
+    if view not in _PATHS:  # each view resolved once per process
+        _PATHS[view] = path_of(view)
+    return base_url + _PATHS[view](pk)
 
 
-_KEY = 918273645
-_PATHS: dict[str, str] = {}
+_PATHS: dict[str, Callable[[int], str]] = {}
 
 
 def iso(value: date | datetime | None) -> str | None:
