@@ -44,7 +44,7 @@ LISTED = (
 
 class ClaimQuerySet(models.QuerySet):
     def for_list(self):
-        """With what a list shows of them (claims.display.Row), and nothing more: no article text or bytes."""
+        """With what a list shows of them (claims.display.claim_rows), and nothing more: no article text or bytes."""
         return self.select_related("article", "created_by", "reviewed_by").only(*LISTED).prefetch_related("tags")
 
     def contradicted(self, yes: bool = True):

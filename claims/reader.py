@@ -53,7 +53,7 @@ def render_reader(request: HttpRequest, article: Article, *, tag_form=None, stat
     shown = shown_claims(claims)
     context = {
         "article": article,
-        "blocks": marked_blocks(article.body, claims, shown),
+        "body": marked_body(article.body, claims, shown),
         "claims": list(shown.values()),
         "can_tag": can_tag,
         "tagging_closed": may_tag and not can_tag,
@@ -94,14 +94,19 @@ def shown_claims(claims: list) -> dict[int, Shown]:
     }
 
 
-def marked_blocks(body: str, claims: list, shown: dict[int, Shown]) -> list[tuple[str, list[tuple[int, SafeString]]]]:
-    """The reader's blocks as (kind, [(offset, html)]): each item's text with a link for every claim in it
-    (written here rather than by a template included for every item, which cost more than the rest of the page).
-    """
-    return [
-        (kind, [(item.start, _marked(item, shown)) for item in items])
-        for kind, items in highlighted_blocks(body, claims)
-    ]
+def marked_body(body: str, claims: list, shown: dict[int, Shown]) -> SafeString:
+    """The reader's text as HTML: paragraphs, subheadings and lists, each item with a link for every claim in
+    it, and its offset in the body for the script that tags a selection (written here rather than by a
+    template looping over the items, which cost more than the rest of the page)."""
+    html = []
+    for kind, items in highlighted_blocks(body, claims):
+        if kind == "ul":
+            listed = "".join(f'<li data-start="{item.start}">{_marked(item, shown)}</li>' for item in items)
+            html.append(f"<ul>{listed}</ul>")
+        else:
+            tag = "h2" if kind == "h" else "p"
+            html.append(f'<{tag} data-start="{items[0].start}">{_marked(items[0], shown)}</{tag}>')
+    return SafeString("\n".join(html))
 
 
 def _marked(item: Item, shown: dict[int, Shown]) -> SafeString:

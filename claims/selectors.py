@@ -73,9 +73,8 @@ def _filtered(claims: QuerySet, filters: dict[str, list[str]]) -> QuerySet:
     return filterset.qs.order_by()
 
 
-def contradicted_among(claims) -> set[int]:
-    """Which of `claims` (a page of them) have a contradicting source: asked for them alone."""
-    ids = [claim.pk for claim in claims]
+def contradicted_among(ids: list[int]) -> set[int]:
+    """Which of the claims numbered `ids` (a page of them) have a contradicting source: asked for them alone."""
     return set(Claim.objects.filter(pk__in=ids).contradicted().values_list("pk", flat=True)) if ids else set()
 
 

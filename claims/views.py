@@ -24,26 +24,21 @@ from workbench.pages import Paginator
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list())
-    # Counts per status for the other filters, so the status tabs say what each would show; the page's own
-    # count is one of them (or their sum), so the claims are counted once.
-    other_filters = request.GET.copy()
-    other_filters.pop("status", None)
-    status_counts = ClaimFilter(other_filters, queryset=Claim.objects.all()).qs.status_counts()
-    # The status the list shows, as the filters read it: none when the link gave none or one that is not a
-    # status (the filters ignore a value they cannot read, and filter by the others).
-    filters.form.is_valid()
-    status = filters.form.cleaned_data.get("status")
-    count = status_counts.get(status, 0) if status else sum(status_counts.values())
-    page = Paginator(filters.qs, settings.WORKBENCH_CLAIMS_PER_PAGE, count=count).get_page(request.GET.get("page"))
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    counted = filters.counted()
+    ids = filters.qs.values_list("pk", flat=True)
+    page = Paginator(ids, settings.WORKBENCH_CLAIMS_PER_PAGE, count=counted.total).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    picked_sets = list(selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED))
     context = {
         "filters": filters,
         "page": page,
-        "rows": claim_rows(page.object_list, contradicted=selectors.contradicted_among(page.object_list)),
-        "status_counts": status_counts,
+        "rows": claim_rows(ids, contradicted=selectors.contradicted_among(ids), pickable=bool(picked_sets)),
+        "status_counts": counted.by_status,
+        "counted": counted,
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
-        "picked_sets": selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED),
+        "picked_sets": picked_sets,
         "saved_filter": selectors.list_filters_query(request.GET),
     }
     return render(request, "claims/list.html", context)

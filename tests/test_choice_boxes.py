@@ -57,7 +57,7 @@ def test_the_claim_list_filters_by_a_persons_name_or_by_the_number_older_links_u
     ClaimFactory(created_by=reviewer)
     for value in (editor.username, str(editor.pk)):
         page = editor_client.get(reverse("claims:list"), {"created_by": value}).context["page"]
-        assert list(page) == [mine], value
+        assert list(page) == [mine.pk], value
     response = editor_client.get(reverse("claims:list"), {"created_by": "nobody-here"})
     assert "Nobody is called “nobody-here”." in response.content.decode()
 

@@ -3,10 +3,12 @@ claims and with thousands more elsewhere (articles, claims, sources, tags), on S
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from claims.filters import ClaimFilter
 from claims.models import Claim, EvidenceLink, Tag
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
@@ -117,6 +119,41 @@ def test_a_status_the_list_cannot_read_lists_what_it_filters_by_and_counts_it(ed
     shown = list(response.context["page"].object_list)
     assert response.context["page"].paginator.count == len(shown)
     if "verified&" in query:
-        assert shown == [verified]
+        assert shown == [verified.pk]
     else:
         assert len(shown) == 2
+
+
+def test_a_text_search_that_matches_more_than_it_counts_lists_the_first_it_counted(editor_client, editor, monkeypatch):
+    """No index counts the claims whose words hold a text: a search counts its first matches, and says so."""
+    monkeypatch.setattr(ClaimFilter, "search_counted", 3)
+    for n, word in enumerate(["alpha", "bravo", "charlie", "delta", "echo"]):
+        ClaimFactory(
+            created_by=editor, wording=f"Convoy {word} reached the border", status="verified" if n < 2 else "open"
+        )
+    ClaimFactory(created_by=editor, wording="Unrelated")
+    response = editor_client.get(reverse("claims:list"), {"q": "convoy"})
+    content = response.content.decode()
+    assert "More than 3 claims match: the first 3 are listed" in content
+    assert response.context["page"].paginator.count == 3 and response.context["status_counts"] == {}
+    # With a status chosen, that status is counted on its own: here it holds fewer than the search counts.
+    response = editor_client.get(reverse("claims:list"), {"q": "convoy", "status": "verified"})
+    assert response.context["page"].paginator.count == 2 and "2 claims" in response.content.decode()
+    # Under the limit, every status is counted as before.
+    response = editor_client.get(reverse("claims:list"), {"q": "convoy bravo"})
+    assert response.context["status_counts"] == {"open": 0, "verified": 1, "disputed": 0, "review": 0}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_a_text_search_for_a_rare_word_reads_the_trigram_index_not_every_claim(editor, db):
+    ClaimFactory.create_batch(20, created_by=editor, wording="An ordinary sentence about the budget")
+    ClaimFactory(created_by=editor, wording="A zebra crossed the road")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+        # A table this small is cheaper to read whole, or in order, than through the trigram index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = ClaimFilter(QueryDict("q=zebra"), queryset=Claim.objects.all()).qs.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claim_wording_trigrams" in plan and "claim_quote_trigrams" in plan

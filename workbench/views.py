@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from workbench.activity import Cursor, activity_page
+from workbench.activity import Cursor, activity_page, activity_rows
 from workbench.filters import ActivityFilterForm
 
 ACTIVITY_PER_PAGE = 50
@@ -20,7 +20,13 @@ def activity(request: HttpRequest) -> HttpResponse:
     except ValueError as error:  # a page link cut short or made up: said so, over the newest entries
         where, bad_link = {}, str(error)
     page = activity_page(size=ACTIVITY_PER_PAGE, **form.criteria(), **where)
-    context = {"form": form, "page": page, "entries": page.entries, "bad_link": bad_link}
+    context = {
+        "form": form,
+        "page": page,
+        "entries": page.entries,
+        "rows": activity_rows(page.entries),
+        "bad_link": bad_link,
+    }
     return render(request, "workbench/activity.html", context, status=400 if bad_link else 200)
 
 
