@@ -34,7 +34,7 @@ from articles.models import Article, ImportBatch
 from claims.history import BOOKKEEPING
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from workbench.audit import CHANNELS
-from workbench.display import minute, truncated
+from workbench.display import minute, path_of, truncated
 
 # Every source gives exactly these columns, in this order (UNION matches columns by position).
 # None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
@@ -228,12 +228,7 @@ class Source:
         feed's order (newest first, oldest first with `newer`), for the union to order a few pages at most."""
         if action and action not in self.actions:
             return None
-        rows = self.rows().order_by()
-        if action:
-            rows = rows.filter(self.actions[action])
-        columns = {**self.columns(), "kind": Value(self.kind)}
-        columns = {name: columns[name] for name in COLUMNS}
-        rows = rows.values(**columns)
+        rows = self._shaped(action)
         if actor_id:
             rows = rows.filter(actor_id=actor_id)
         if since:
@@ -251,7 +246,22 @@ class Source:
         first = rows.order_by(*(("at", "record_id") if newer else ("-at", "-record_id")))[:limit]
         if connection.features.supports_slicing_ordering_in_compound:
             return first
-        return self.rows().order_by().filter(pk__in=first.values("record_id")).values(**columns)
+        return self._shaped(None).filter(pk__in=first.values("record_id"))
+
+    def _shaped(self, action: str | None) -> QuerySet:
+        """rows() as the feed's columns, of one action or all, built once per process: building them (each
+        expression resolved) cost more than running the query. Every page filters a copy of its own."""
+        if action not in self._shaped_rows:
+            rows = self.rows().order_by()
+            if action:
+                rows = rows.filter(self.actions[action])
+            columns = {**self.columns(), "kind": Value(self.kind)}
+            self._shaped_rows[action] = rows.values(**{name: columns[name] for name in COLUMNS})
+        return self._shaped_rows[action]
+
+    @cached_property
+    def _shaped_rows(self) -> dict[str | None, QuerySet]:
+        return {}
 
     def _beyond(self, cursor: Cursor, side: str) -> Q:
         """This part's rows before ("lt") or after ("gt") the cursor in the feed's order, (at, record_id,
@@ -462,12 +472,12 @@ class ClaimHistory(HistorySource):
         return {"article_title": F("article__title")}
 
     def url(self, record) -> str:
-        return reverse("claims:detail", args=[record.id])
+        return path_of("claims:detail")(record.id)
 
     def finish(self, entry: Entry, record) -> None:
         if entry.action == CREATED and record.article_title:
             entry.context, entry.context_label = "in", record.article_title
-            entry.context_url = reverse("articles:detail", args=[record.article_id])
+            entry.context_url = path_of("articles:detail")(record.article_id)
 
 
 class EvidenceHistory(HistorySource):
@@ -489,13 +499,13 @@ class EvidenceHistory(HistorySource):
         }
 
     def url(self, record) -> str:
-        return reverse("claims:detail", args=[record.claim_id]) + "#evidence" if record.claim_live else ""
+        return path_of("claims:detail")(record.claim_id) + "#evidence" if record.claim_live else ""
 
     def finish(self, entry: Entry, record) -> None:
         entry.context = self.CONTEXT[entry.action]
         entry.context_label = record.claim_wording or f"#{record.claim_id}"
         if record.claim_live:
-            entry.context_url = reverse("claims:detail", args=[record.claim_id])
+            entry.context_url = path_of("claims:detail")(record.claim_id)
         entry.tail = f"({record.get_stance_display().lower()})"
 
 
@@ -522,7 +532,7 @@ class ArticleHistory(HistorySource):
         return F("title")
 
     def url(self, record) -> str:
-        return reverse("articles:detail", args=[record.id])
+        return path_of("articles:detail")(record.id)
 
 
 class UserHistory(HistorySource):
@@ -547,7 +557,7 @@ class ClaimSetHistory(HistorySource):
         return F("name")
 
     def url(self, record) -> str:
-        return reverse("claims:set-detail", args=[record.id])
+        return path_of("claims:set-detail")(record.id)
 
 
 class Imports(Source):
@@ -618,7 +628,7 @@ class Exports(Source):
             if export.claim_set_name:
                 entry.context, entry.context_label = "from the set", export.claim_set_name
                 if export.claim_set_id:
-                    entry.context_url = reverse("claims:set-detail", args=[export.claim_set_id])
+                    entry.context_url = path_of("claims:set-detail")(export.claim_set_id)
 
 
 def _count(n: int, word: str) -> str:

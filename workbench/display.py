@@ -5,6 +5,7 @@ that of all its queries."""
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -32,9 +33,10 @@ def minute(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
+@cache
 def path_of(view: str) -> Callable[[int], str]:
-    """The path of a view that takes one id, from the id: `reverse` once, not once per row (it costs more
-    than the rest of a row)."""
+    """The path of a view that takes one id, from the id: `reverse` once per process, not once per row (it
+    costs more than the rest of a row)."""
     return reverse(view, args=[_KEY]).replace(str(_KEY), "{}").format
 
 
