@@ -23,7 +23,8 @@ from claims import numbers, semantic
 CANDIDATES = 100
 # In semantic mode, every passage of the articles holding the best NEAR matches (NEIGHBOUR_ARTICLES of
 # them at most) is compared by meaning too, NEIGHBOURS passages at most.
-NEAR, NEIGHBOUR_ARTICLES, NEIGHBOURS = 10, 5, 300  # passages the database ranks for each suggestion list, scored here
+NEAR, NEIGHBOUR_ARTICLES, NEIGHBOURS = 10, 5, 200
+PARAPHRASE = 0.5  # the meaning score from which a passage sharing no word is offered  # passages the database ranks for each suggestion list, scored here
 # How the signals add up, tuned on benchmarks/suggestions/labelled.json (benchmarks/suggestion_quality.py).
 COVERAGE, RANK, FIGURES = 0.7, 0.2, 0.1
 TEXT_WEIGHT_WITH_MEANING = 0.5  # the text score's part when the semantic similarity is known
@@ -55,10 +56,12 @@ def suggest(
     limit: int = 10,
     articles: Iterable[int] | None = None,
     meaning_of: Sequence[str] = (),
+    paraphrases: bool = True,
 ) -> list[Suggestion]:
     """Passages of the current versions of articles that likely corroborate or contradict `text`, best first;
     `articles` (ids) keeps to those articles. The semantic similarity is that of `text`, or the mean of
-    those of `meaning_of` when given (a claim's quote and its wording each say what it means)."""
+    those of `meaning_of` when given (a claim's quote and its wording each say what it means). In semantic
+    mode, and unless `paraphrases` is false, passages close in meaning that share no word are offered too."""
     excluded = [int(pk) for pk in exclude_passage_ids]
     found = search(
         _search_terms(text),
@@ -70,37 +73,46 @@ def suggest(
     if not found.matches:
         return []
     ranks = {match.passage_id: (match.terms, match.rank) for match in found.matches}
-    if semantic.mode() == "semantic":  # a paraphrase may share no word with the claim: look beside the matches
-        for pk in _neighbours(found.matches, excluded=[*excluded, *ranks]):
-            ranks[pk] = (frozenset(), 0.0)
-    passages = Passage.objects.select_related("article").defer("article__body", "article__raw").in_bulk(list(ranks))
-    meaning = _meaning(list(meaning_of) or [text], list(passages))
+    beside = []
+    if paraphrases and semantic.mode() == "semantic":  # a paraphrase may share no word: look beside the matches
+        beside = _neighbours(found.matches, excluded=[*excluded, *ranks])
+        ranks.update(dict.fromkeys(beside, (frozenset(), 0.0)))
+    texts = dict(Passage.objects.filter(pk__in=list(ranks)).values_list("pk", "text"))
+    meaning = _meaning(list(meaning_of) or [text], list(texts))
+    for pk in beside:  # kept only when close in meaning
+        if meaning.get(pk, 0.0) < PARAPHRASE:
+            del ranks[pk]
     claim_figures = numbers.figures(text)
     claim_denies = bool(DENIALS.search(text))
     total_weight = sum(found.weights) or 1.0
     top_rank = max(match.rank for match in found.matches) or 1.0
     scored = []
     for pk, (terms_held, rank) in ranks.items():
-        passage = passages[pk]
         coverage = sum(found.weights[i] for i in terms_held) / total_weight
-        passage_figures = numbers.figures(passage.text)
+        passage_figures = numbers.figures(texts[pk]) if claim_figures else []
         agrees = numbers.agree(claim_figures, passage_figures)
         score = COVERAGE * coverage + RANK * rank / top_rank + FIGURES * agrees
         if pk in meaning:
             score = TEXT_WEIGHT_WITH_MEANING * score + (1 - TEXT_WEIGHT_WITH_MEANING) * meaning[pk]
         on_subject = coverage >= ON_SUBJECT or meaning.get(pk, 0) >= ON_SUBJECT
         conflict = numbers.conflict(claim_figures, passage_figures) if on_subject and not agrees else ""
-        scored.append((score, passage, conflict, on_subject))
-    scored.sort(key=lambda item: (-item[0], item[1].article_id, item[1].index))
+        scored.append((score, pk, conflict, on_subject))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    best = scored[:limit]
+    passages = (
+        Passage.objects.select_related("article")
+        .defer("article__body", "article__raw")
+        .in_bulk([pk for _, pk, _, _ in best])
+    )
     return [
         Suggestion(
-            passage=passage,
+            passage=passages[pk],
             score=round(min(1.0, score), 4),
-            snippet=snippet(passage.text, found.terms, claim_figures),
-            stance_hint=_stance(score, conflict, on_subject, claim_denies, bool(DENIALS.search(passage.text))),
+            snippet=snippet(texts[pk], found.terms, claim_figures),
+            stance_hint=_stance(score, conflict, on_subject, claim_denies, bool(DENIALS.search(texts[pk]))),
             conflict=conflict,
         )
-        for score, passage, conflict, on_subject in scored[:limit]
+        for score, pk, conflict, on_subject in best
     ]
 
 
@@ -134,7 +146,7 @@ def suggestions_for_claim(claim, *, limit: int = 10) -> list[Suggestion]:
 def search_passages(*, claim, text: str, limit: int = 20, articles: Iterable[int] | None = None) -> list[Suggestion]:
     """The claim page's search for passages to link: the words typed, ranked and stemmed as suggestions are,
     outside the claim's own article (already linked passages are shown, as they are linked)."""
-    return suggest(text, exclude_article_ids=_own_versions(claim), limit=limit, articles=articles)
+    return suggest(text, exclude_article_ids=_own_versions(claim), limit=limit, articles=articles, paraphrases=False)
 
 
 def _claim_text(claim) -> str:
