@@ -20,11 +20,11 @@ from articles.models import Passage
 from articles.search import WORD, search, terms
 from claims import numbers, semantic
 
-CANDIDATES = 100
+CANDIDATES = 100  # passages the database ranks for each suggestion list, scored here
 # In semantic mode, every passage of the articles holding the best NEAR matches (NEIGHBOUR_ARTICLES of
 # them at most) is compared by meaning too, NEIGHBOURS passages at most.
 NEAR, NEIGHBOUR_ARTICLES, NEIGHBOURS = 10, 5, 200
-PARAPHRASE = 0.5  # the meaning score from which a passage sharing no word is offered  # passages the database ranks for each suggestion list, scored here
+PARAPHRASE = 0.5  # the meaning score from which a passage sharing no word is offered
 # How the signals add up, tuned on benchmarks/suggestions/labelled.json (benchmarks/suggestion_quality.py).
 COVERAGE, RANK, FIGURES = 0.7, 0.2, 0.1
 TEXT_WEIGHT_WITH_MEANING = 0.5  # the text score's part when the semantic similarity is known
