@@ -280,3 +280,15 @@ class Export(JobProgress, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:export-detail", args=[self.pk])
+
+
+class PassageEmbedding(models.Model):
+    """A passage's sentence embedding (claims.semantic): L2-normalised float32 bytes, computed once in the
+    background and reused by every suggestion. `model` says which model made it: another model's is redone."""
+
+    passage = models.OneToOneField(Passage, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Embedding of passage {self.passage_id} ({self.model})"
