@@ -25,6 +25,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0006_history_folded_and_feed_indexes")]
+    dependencies = [("claims", "0007_passage_embeddings")]
 
     operations = [migrations.RunPython(forwards, backwards)]
