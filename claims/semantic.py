@@ -59,7 +59,7 @@ def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
     vectors = {pk: np.frombuffer(vector, dtype=np.float32) for pk, vector in stored.values_list("passage", "vector")}
     missing = [pk for pk in passage_ids if pk not in vectors]
     if missing and len(missing) <= ON_THE_SPOT:
-        texts = dict(Passage.objects.filter(pk__in=missing).values_list("pk", "text"))
+        texts = dict(Passage.objects.filter(pk__in=missing).order_by().values_list("pk", "text"))
         vectors.update(zip(texts, _vectors(model, list(texts.values())), strict=True))
     if not vectors:
         return {}
