@@ -7,13 +7,17 @@
 (function () {
   "use strict";
 
-  var status = document.createElement("div");
-  status.className = "visually-hidden";
-  status.setAttribute("role", "status");
-  status.setAttribute("aria-live", "polite");
-  document.body.appendChild(status);
+  // The reader's live region, or one of our own made when first needed (the tick below lets it settle).
+  var status = document.getElementById("reader-status");
 
   function announce(message) {
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
     status.textContent = "";
     // A fresh text node after a tick, so a repeated message is announced again.
     setTimeout(function () { status.textContent = message; }, 50);
