@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,9 @@ from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import Item, highlighted_blocks
+from claims.candidates import Candidate, marked_candidates
 from claims.display import status_badges
+from claims.duplicates import existing_claims
 from claims.forms import TagClaimForm
 from claims.models import Claim
 from claims.selectors import tag_names
@@ -34,11 +37,21 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render_reader(request, article)
+    tag_form = duplicates = None
+    if quote := request.GET.get("quote", "").strip():
+        # A candidate's "tag it" link without a script: the words-tagging form, filled in, with the claims
+        # that may already say it.
+        tag_form = TagClaimForm(initial={"quote": quote, "wording": quote}, article=article)
+        duplicates = existing_claims(article=article, quote=quote, wording=quote)
+    return render_reader(request, article, tag_form=tag_form, duplicates=duplicates)
 
 
-def render_reader(request: HttpRequest, article: Article, *, tag_form=None, status: int = 200) -> HttpResponse:
-    """The reader: the body with its claims highlighted, the claims panel, and the tag form."""
+def render_reader(
+    request: HttpRequest, article: Article, *, tag_form=None, duplicates=None, status: int = 200
+) -> HttpResponse:
+    """The reader: the body with its claims highlighted, the claims panel, and the tag form; with
+    ?candidates=1, the sentences worth checking marked too. `duplicates`: the claims that may already say
+    what the tag form holds, when it was checked."""
     claims = list(
         article.claims.select_related("created_by")
         .only("pk", "article_id", "start", "end", "status", "wording", "created_by__username")
@@ -51,9 +64,14 @@ def render_reader(request: HttpRequest, article: Article, *, tag_form=None, stat
     superseded = newest.pk != article.pk
     can_tag = may_tag and not superseded
     shown = shown_claims(claims)
+    show_candidates = request.GET.get("candidates") == "1"
+    found = marked_candidates(article.body) if show_candidates else []
     context = {
         "article": article,
-        "blocks": marked_blocks(article.body, claims, shown),
+        "blocks": marked_blocks(article.body, claims, shown, found, tag_links=can_tag),
+        "show_candidates": show_candidates,
+        "candidate_count": len(found),
+        "duplicates": duplicates,
         "claims": list(shown.values()),
         "can_tag": can_tag,
         "tagging_closed": may_tag and not can_tag,
@@ -94,23 +112,34 @@ def shown_claims(claims: list) -> dict[int, Shown]:
     }
 
 
-def marked_blocks(body: str, claims: list, shown: dict[int, Shown]) -> list[tuple[str, list[tuple[int, SafeString]]]]:
+def marked_blocks(
+    body: str, claims: list, shown: dict[int, Shown], candidates: list[Candidate] = (), *, tag_links: bool = False
+) -> list[tuple[str, list[tuple[int, SafeString]]]]:
     """The reader's blocks as (kind, [(offset, html)]): each item's text with a link for every claim in it
-    (written here rather than by a template included for every item, which cost more than the rest of the page).
+    and, when asked, the claim candidates marked (written here rather than by a template included for every
+    item, which cost more than the rest of the page). One walk along the text and the candidates in order.
     """
+    cut = _CandidateCutter(candidates, tag_links=tag_links)
     return [
-        (kind, [(item.start, _marked(item, shown)) for item in items])
+        (kind, [(item.start, _marked(item, shown, cut)) for item in items])
         for kind, items in highlighted_blocks(body, claims)
     ]
 
 
-def _marked(item: Item, shown: dict[int, Shown]) -> SafeString:
-    return format_html_join("", "{}", ((_segment(segment, shown),) for segment in item.segments))
+def _marked(item: Item, shown: dict[int, Shown], cut: "_CandidateCutter") -> SafeString:
+    pieces, offset = [], item.start
+    for segment in item.segments:
+        for text, marker, candidate in cut(offset, segment.text):
+            pieces.append((marker, _segment(segment, text, shown, candidate)))
+        offset += len(segment.text)
+    return format_html_join("", "{}{}", pieces)
 
 
-def _segment(segment, shown: dict[int, Shown]) -> SafeString:
+def _segment(segment, text: str, shown: dict[int, Shown], candidate: Candidate | None) -> SafeString:
+    if candidate:
+        text = format_html('<span class="candidate-text" data-candidate="{}">{}</span>', candidate.start, text)
     if not segment.claims:
-        return escape(segment.text)
+        return conditional_escape(text)
     claim = shown[segment.claim.pk]
     more = len(segment.claims) - 1
     return format_html(
@@ -121,5 +150,54 @@ def _segment(segment, shown: dict[int, Shown]) -> SafeString:
         "".join(f"{c.pk} " for c in segment.claims),
         claim.title,
         f" (+{more} overlapping)" if more else "",
-        segment.text,
+        text,
     )
+
+
+class _CandidateCutter:
+    """Cuts the text the reader writes, piece by piece in body order, at the candidates' edges: each piece
+    lies in one candidate or none, and the piece a candidate starts with is preceded by its marker.
+
+    The marker writes its symbol and score from CSS and says what it is in its label, so it adds no text to
+    the block: the reader's script turns selections into offsets by counting the block's text."""
+
+    def __init__(self, candidates: list[Candidate], *, tag_links: bool):
+        self.candidates, self.next, self.tag_links = candidates, 0, tag_links
+
+    def __call__(self, start: int, text: str):
+        end = start + len(text)
+        while start < end:
+            while self.next < len(self.candidates) and self.candidates[self.next].end <= start:
+                self.next += 1
+            candidate = self.candidates[self.next] if self.next < len(self.candidates) else None
+            if candidate is None or candidate.start >= end:
+                yield text, "", None
+                return
+            if candidate.start > start:  # plain text before the candidate
+                cut = candidate.start - start
+                yield text[:cut], "", None
+                start, text = candidate.start, text[cut:]
+            cut = min(candidate.end, end) - start
+            marker = self._marker(candidate) if start == candidate.start else ""
+            yield text[:cut], marker, candidate
+            start, text = start + cut, text[cut:]
+
+    def _marker(self, candidate: Candidate) -> SafeString:
+        label = f"Claim candidate, score {candidate.score:.2f}: {'; '.join(candidate.reasons)}."
+        if not self.tag_links:
+            return format_html(
+                '<span class="candidate-marker" role="img" aria-label="{}" title="{}" data-score="{}"></span>',
+                label,
+                label,
+                f"{candidate.score:.2f}",
+            )
+        return format_html(
+            '<a class="candidate-marker" href="?{}#tag-by-quote" aria-label="{} Tag it." title="{}" '
+            'data-score="{}" data-start="{}" data-end="{}"></a>',
+            urlencode({"candidates": "1", "quote": candidate.text}),
+            label,
+            label,
+            f"{candidate.score:.2f}",
+            candidate.start,
+            candidate.end,
+        )

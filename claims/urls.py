@@ -7,6 +7,7 @@ app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_create, name="create"),
+    path("new/already-tagged/", views.claim_duplicates, name="duplicates"),
     path("tags/", views.tag_choices, name="tags"),
     path("deleted/", views.deleted_claims, name="deleted"),
     path("deleted/<int:pk>/restore/", views.claim_restore, name="restore"),
