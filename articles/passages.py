@@ -1,7 +1,7 @@
-"""Passages as a derived index: written the first time an article's passages are needed, not at import.
+"""Passages: the sentence-sized spans of an article that suggestions and evidence point at.
 
-Only linking evidence and exports read passages, and most imported articles are never linked, so
-writing some twenty rows per article at import time was the largest part of the import's cost.
+An import writes them with its articles, so every article can be suggested the moment it is in;
+the database indexes them for search as they are written (`articles.search`).
 """
 
 from articles.models import Article, Passage

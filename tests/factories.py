@@ -26,6 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     body = factory.Sequence(lambda n: f"This is article {n}. It says something checkable.")
@@ -33,6 +34,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     content_hash = factory.LazyAttribute(lambda a: content_hash(a.body))
     origin_file = "factory.txt"
     publisher = factory.Sequence(lambda n: f"Publisher {n}")
+
+    @factory.post_generation
+    def passages(article, create, extracted, **kwargs):
+        """Written with the article, as an import writes them."""
+        if create:
+            ensure_passages([article])
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
@@ -64,6 +71,5 @@ class PassageEvidenceFactory(factory.django.DjangoModelFactory):
 
 
 def _passage_of(article: Article) -> Passage:
-    """The article's first passage, its passages written as a search would write them."""
-    ensure_passages([article])
+    """The article's first passage."""
     return article.passages.get(index=0)

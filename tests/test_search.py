@@ -1,0 +1,64 @@
+"""The database's own search over passages: the same answers on PostgreSQL and SQLite."""
+
+from articles.models import Passage
+from articles.search import Search, search, terms
+from tests.factories import ArticleFactory
+
+
+def texts(found: Search) -> list[str]:
+    by_id = Passage.objects.in_bulk([match.passage_id for match in found.matches])
+    return [by_id[match.passage_id].text for match in found.matches]
+
+
+def test_terms_leave_out_common_words_and_join_hyphenated_ones():
+    assert terms("The fund-raising of the Network, and its 40 men") == [
+        "fundraising",
+        "fund",
+        "raising",
+        "network",
+        "40",
+        "men",
+    ]
+
+
+def test_a_search_stems_words_on_both_databases(db):
+    ArticleFactory(body="Donors raised money. The weather was fine.")
+    assert texts(search(["raising", "monies"])) == ["Donors raised money."]
+
+
+def test_fundraising_finds_fund_raising_and_raising_finds_it_too(db):
+    ArticleFactory(body="They launched a joint fund-raising campaign. Nothing else.")
+    assert texts(search(["fundraising"])) == ["They launched a joint fund-raising campaign."]
+    assert texts(search(["raising"])) == ["They launched a joint fund-raising campaign."]
+
+
+def test_passages_holding_more_rare_words_rank_first_and_say_which_they_hold(db):
+    ArticleFactory(body="Gay men were detained in Chechnya. Chechnya is in Russia. Three men died in Chechnya.")
+    found = search(terms("three men died in Chechnya"))
+    assert texts(found)[0] == "Three men died in Chechnya."
+    assert found.matches[0].terms == {0, 1, 2, 3}
+    assert set(texts(found)) == {
+        "Gay men were detained in Chechnya.",
+        "Chechnya is in Russia.",
+        "Three men died in Chechnya.",
+    }
+
+
+def test_older_versions_and_excluded_articles_and_passages_are_left_out(db):
+    old = ArticleFactory(url="https://news.example/flood", body="The river rose two metres overnight.")
+    new = ArticleFactory(url=old.url, body="The river rose three metres overnight.", previous_version=old, version=2)
+    other = ArticleFactory(body="A river burst its banks.")
+    assert texts(search(["river"])) == ["A river burst its banks.", "The river rose three metres overnight."] or texts(
+        search(["river"])
+    ) == ["The river rose three metres overnight.", "A river burst its banks."]
+    assert texts(search(["river"], exclude_article_ids=[new.pk])) == ["A river burst its banks."]
+    assert texts(search(["river"], exclude_passage_ids=[other.passages.get().pk], articles=[new.pk, old.pk])) == [
+        "The river rose three metres overnight."
+    ]
+    assert texts(search(["river"], articles=[])) == []
+
+
+def test_nothing_to_search_for_finds_nothing(db):
+    ArticleFactory(body="The the the.")
+    assert search([]).matches == []
+    assert search(terms("the of and")).matches == []
