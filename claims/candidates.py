@@ -10,15 +10,11 @@ import re
 from dataclasses import dataclass
 
 from articles.text import split_passages
+from claims.numbers import figures
 
 # A passage scoring this much is marked in the reader.
 THRESHOLD = 0.5
 
-NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    "sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens"
-)
-FIGURE = re.compile(rf"[$€£]?\d[\d,.]*\s*(?:%|percent|per cent)?|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
 QUOTED = re.compile(r"[“\"][^”\"]{12,}[”\"]")
 ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|tells|according to|confirmed|confirms|stated|announced|reported|reports|"
@@ -72,9 +68,9 @@ def score_sentence(text: str) -> tuple[float, tuple[str, ...]]:
     if len(text.split()) < MIN_WORDS:
         return 0.0, ("too short to state a claim",)
     score, reasons = 0.0, []
-    if figure := FIGURE.search(text):
+    if found := figures(text):
         score += WEIGHTS["figure"]
-        reasons.append(f"a figure ({figure[0].strip()})")
+        reasons.append(f"a figure ({text[found[0].start : found[0].end]})")
     if QUOTED.search(text) and ATTRIBUTION.search(text):
         score += WEIGHTS["quote"]
         reasons.append("an attributed quote")

@@ -14,12 +14,9 @@ from django.db.models import Q
 
 from articles.models import Article
 from claims.models import Claim
+from claims.suggestions import suggest
 from workbench.display import path_of, truncated
 
-try:  # the suggestions arrive with the retrieval work (issue 13); until then only quotes are compared
-    from claims.suggestions import suggest
-except ImportError:  # pragma: no cover - gone once retrieval is merged
-    suggest = None
 try:
     from claims.semantic import mode, text_similarity
 except ImportError:  # pragma: no cover - gone once semantic is merged
@@ -97,7 +94,7 @@ def existing_claims(*, article: Article, quote: str, wording: str = "", start=No
     # spelling of it on the passages the search finds.
     for claim in claims.filter(quote=quote.strip()).exclude(article=article).order_by("pk")[:LIMIT]:
         add(claim, SAME_QUOTE, "the same words, in another article")
-    if suggest is not None and len(found) < LIMIT:
+    if len(found) < LIMIT:
         _same_elsewhere(claims, article, key, wording or quote, add)
     return list(found.values())[:LIMIT]
 

@@ -17,17 +17,13 @@ from django.db.models import Q, QuerySet
 from articles.models import Article
 from claims.models import Claim, EvidenceLink, Story
 from claims.rules import publisher_key
+from claims.suggestions import suggest
 from workbench.display import truncated
-
-try:  # the suggestions arrive with the retrieval work (issue 13); until then the matrix shows links only
-    from claims.suggestions import suggest
-except ImportError:  # pragma: no cover - gone once retrieval is merged
-    suggest = None
 
 # Suggestions per claim, for all of the story's outlets together.
 SUGGESTIONS_PER_OUTLET = 2
 # An unlinked passage scoring less than this is too weak a match to tell.
-MIN_SUGGESTION_SCORE = 0.2
+MIN_SUGGESTION_SCORE = 0.4
 LIKE_THESE_FROM_CLAIMS = 20
 
 SOURCE, SUPPORTS, CONTRADICTS, CONTEXT, SUGGESTED, SILENT = (
@@ -147,7 +143,7 @@ def rows(claims: list[Claim], columns: list[Outlet]) -> list[Row]:
 
 def _suggestions(claim: Claim, columns: list[Outlet], outlet_of: dict[int, int], linked_passages: set[int]):
     others = [pk for pk in outlet_of if pk != claim.article_id]
-    if suggest is None or not others:
+    if not others:
         return []
     found = suggest(
         f"{claim.quote} {claim.wording}",
@@ -196,8 +192,6 @@ def _after(claim: Claim) -> Q:
 def articles_like(story: Story, *, limit: int = 5) -> list[tuple[Article, int]]:
     """Current articles outside the story that the suggestions match most often for its first claims: the
     ones most likely on the same story, with how many of those claims matched them."""
-    if suggest is None:
-        return []
     inside = set(story.articles.values_list("pk", flat=True))
     tally = Counter()
     for claim in story_claims(story)[:LIKE_THESE_FROM_CLAIMS]:
