@@ -7,12 +7,13 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record
 
-        from articles.signals import metadata_changed, version_created
+        from articles.signals import metadata_changed, passages_written, version_created
         from claims import checks, receivers  # noqa: F401 - checks registers the system checks
         from claims.models import Claim
 
         version_created.connect(receivers.reanchor_on_new_version, dispatch_uid="claims.reanchor_on_new_version")
         metadata_changed.connect(receivers.recheck_on_publisher_change, dispatch_uid="claims.recheck_on_publisher")
+        passages_written.connect(receivers.embed_new_passages, dispatch_uid="claims.embed_new_passages")
         pre_create_historical_record.connect(
             receivers.fold_claim_record, sender=Claim.history.model, dispatch_uid="claims.fold_claim_record"
         )

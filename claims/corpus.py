@@ -286,8 +286,8 @@ class _Writer:
     def write_chunk(self, number: int, records: list[dict]) -> None:
         offset = number * CHUNK
         articles, batch = self._import(number, records)
+        ensure_passages(articles)  # as an import writes them: every article can be suggested
         cited = [article for index, article in enumerate(articles) if self.cited[offset + index]]
-        ensure_passages(cited)
         spans: dict[int, list[tuple[int, int, int]]] = {article.pk: [] for article in cited}
         rows = Passage.objects.filter(article_id__in=spans).order_by("article_id", "index")
         for article_id, pk, start, end in rows.values_list("article_id", "pk", "start", "end"):

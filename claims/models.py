@@ -286,6 +286,18 @@ class Export(JobProgress, models.Model):
         return reverse("claims:export-detail", args=[self.pk])
 
 
+class PassageEmbedding(models.Model):
+    """A passage's sentence embedding (claims.semantic): L2-normalised float32 bytes, computed once in the
+    background and reused by every suggestion. `model` says which model made it: another model's is redone."""
+
+    passage = models.OneToOneField(Passage, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Embedding of passage {self.passage_id} ({self.model})"
+
+
 class Story(models.Model):
     """A named group of articles on one story, chosen by an editor: the matrix page shows which of their
     outlets supports, contradicts or is silent on each of their claims (claims.stories)."""

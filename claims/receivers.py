@@ -5,7 +5,9 @@ Each receiver only calls a service or a plain function: the rules live in `claim
 `claims.history`, not here.
 """
 
-from claims import history
+from django.db import transaction
+
+from claims import history, semantic, tasks
 from claims.services import claims_reanchor, claims_recheck_sources
 
 
@@ -18,6 +20,13 @@ def recheck_on_publisher_change(sender, *, article, fields, user, **kwargs) -> N
     is held to its basis again."""
     if "publisher" in fields:
         claims_recheck_sources(article=article)
+
+
+def embed_new_passages(sender, *, article_ids, **kwargs) -> None:
+    """Once the passages are committed, the worker embeds them (a query embeds the few it meets before)."""
+    if semantic.installed():
+        ids = list(article_ids)
+        transaction.on_commit(lambda: tasks.embed_passages.enqueue(ids))
 
 
 def fold_claim_record(sender, *, history_instance, **kwargs) -> None:

@@ -5,18 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.http import QueryDict
+from django.utils.html import escape
 
 from articles.models import Article, Passage
-from articles.passages import ensure_passages
 from claims import permissions
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.rules import claim_blockers, reviewer_blockers, verdict_choices
+from claims.suggestions import Suggestion, search_passages
 
 NOT_FILTERS = {"status", "sort", "page"}
 PASSAGE_RESULTS = 20
 ARTICLE_PASSAGES = 500  # a whole article, read passage by passage
-CANDIDATE_ARTICLES = 50  # articles a word search reads passages of: bounds the passages written on the way
 
 
 def list_filters(query: QueryDict) -> dict[str, list[str]]:
@@ -105,28 +105,21 @@ def verdict_options(*, claim: Claim, links: list[EvidenceLink], user) -> list[di
     ]
 
 
-def passage_search(*, claim: Claim, text: str, article: Article | None = None) -> list[Passage]:
-    """Passages of other articles holding every word searched for; all of one article's when it is chosen.
-
-    A word search looks among the current versions of other articles (an older version would offer the
-    same sentences again), in the first articles whose text holds every word, and writes their passages
-    if nobody has needed them before.
-    """
-    words = text.split()
-    if not words and article is None:
+def passage_search(*, claim: Claim, text: str, article: Article | None = None) -> list[Suggestion]:
+    """The claim page's search: passages of other articles for the words typed, ranked and stemmed as
+    suggestions are (in the chosen article only, when one is chosen); every passage of the chosen article,
+    in order, when no word is typed."""
+    if text.strip():
+        return search_passages(
+            claim=claim, text=text, limit=PASSAGE_RESULTS, articles=None if article is None else [article.pk]
+        )
+    if article is None:
         return []
-    passages = Passage.objects.exclude(article_id=claim.article_id).select_related("article")
-    for word in words:
-        passages = passages.filter(text__icontains=word)
-    if article is not None:
-        ensure_passages([article])
-        return list(passages.filter(article=article).order_by("index")[:ARTICLE_PASSAGES])
-    candidates = Article.objects.current().exclude(pk=claim.article_id)
-    for word in words:
-        candidates = candidates.filter(body__icontains=word)
-    candidates = list(candidates.only("pk", "body").order_by("pk")[:CANDIDATE_ARTICLES])
-    ensure_passages(candidates)
-    return list(passages.filter(article__in=candidates).order_by("article_id", "index")[:PASSAGE_RESULTS])
+    passages = Passage.objects.filter(article=article).select_related("article").defer("article__body", "article__raw")
+    return [
+        Suggestion(passage=passage, score=0.0, snippet=escape(passage.text), stance_hint="unclear", conflict="")
+        for passage in passages.order_by("index")[:ARTICLE_PASSAGES]
+    ]
 
 
 def tag_text(claim: Claim) -> str:

@@ -144,8 +144,11 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "can_verdict": permissions.can_set_verdict(user),
         "unlinkable": {link.pk for link in links if permissions.can_unlink(user, link)},
         "search": search,
-        "passages": selectors.passage_search(
-            claim=claim, text=search.cleaned_data.get("q", ""), article=search.cleaned_data.get("source")
+        "passages": _with_links(
+            selectors.passage_search(
+                claim=claim, text=search.cleaned_data.get("q", ""), article=search.cleaned_data.get("source")
+            ),
+            links,
         ),
         "edit_form": forms.get("edit_form")
         or ClaimEditForm(
@@ -160,6 +163,13 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "picked_sets": selectors.claim_sets_for(user).filter(selection=ClaimSet.Selection.PICKED),
     }
     return render(request, "claims/detail.html", context, status=status)
+
+
+def _with_links(found: list, links: list[EvidenceLink]) -> list[tuple]:
+    """Each passage found, with the stance it is linked with already (None when it is not): a linked
+    passage is shown as linked, without the buttons that would link it again."""
+    linked = {link.passage_id: link.get_stance_display() for link in links if link.passage_id}
+    return [(suggestion, linked.get(suggestion.passage.pk)) for suggestion in found]
 
 
 def _get_claim(pk: int) -> Claim:

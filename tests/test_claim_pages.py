@@ -187,19 +187,15 @@ def test_the_claim_page_runs_a_constant_number_of_queries(client, reviewer, edit
 
 def test_passage_search_offers_other_articles_passages_only(editor_client, editor):
     claim = ClaimFactory(created_by=editor, article=ArticleFactory(body="The dam burst at noon. Nobody was hurt."))
-    _passage_of(claim.article)
-    other = ArticleFactory(title="Other paper", body="Witnesses say the dam burst before noon.")
-    _passage_of(other)
+    ArticleFactory(title="Other paper", body="Witnesses say the dam burst before noon.")
     content = editor_client.get(claim.get_absolute_url(), {"q": "dam burst"}).content.decode()
-    assert "Witnesses say the dam burst before noon." in content
-    assert content.count("<blockquote>The dam burst at noon.") == 0
+    assert "<blockquote>Witnesses say the <mark>dam burst</mark> before noon.</blockquote>" in content
+    assert "The dam burst at noon.</blockquote>" not in content and "<mark>dam burst</mark> at noon" not in content
 
 
 def test_an_editor_reads_another_articles_passages_to_pick_one(editor_client, editor):
     claim = ClaimFactory(created_by=editor)
     other = ArticleFactory(title="Wire copy", body="First fact here. Second fact there.")
-    for index, (start, end, text) in enumerate([(0, 16, "First fact here."), (17, 35, "Second fact there.")]):
-        other.passages.create(index=index, start=start, end=end, text=text)
     response = editor_client.get(claim.get_absolute_url(), {"source": other.pk})
     content = response.content.decode()
     assert (
@@ -247,3 +243,13 @@ def test_removing_a_link_is_recorded_with_who_removed_it(editor_client, editor):
 def test_claim_pages_send_anonymous_visitors_to_login(client, db, name):
     url = reverse(name, args=[ClaimFactory().pk] if name == "claims:detail" else [])
     assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_a_passage_already_linked_shows_as_linked_without_buttons_to_link_it_again(editor_client, editor):
+    claim = ClaimFactory(created_by=editor)
+    linked = PassageEvidenceFactory(claim=claim, stance="contradicts", added_by=editor).passage
+    ArticleFactory(body=f"{linked.text} Then more.")  # another article holding the same words, not linked
+    content = editor_client.get(claim.get_absolute_url(), {"q": linked.text}).content.decode()
+    assert "Linked already: contradicts." in content
+    assert f'name="passage" value="{linked.pk}"' not in content
+    assert content.count('name="passage" value=') == 1

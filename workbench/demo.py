@@ -9,7 +9,6 @@ from datetime import date
 from django.db import transaction
 
 from articles.models import Article, Passage
-from articles.passages import ensure_passages
 from claims import services
 from claims.anchoring import anchor_for_quote
 from claims.models import Claim, Story
@@ -74,7 +73,6 @@ def add_demo_claims(*, editor, reviewer) -> int:
     }
     if Claim.objects.exists() or not needed <= seeds.keys():
         return 0
-    ensure_passages(list(seeds.values()))
     with transaction.atomic():
         for seed, quote, wording, tags, sources, verdict in DEMO_CLAIMS:
             article = seeds[seed]

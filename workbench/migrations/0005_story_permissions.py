@@ -25,5 +25,5 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workbench", "0004_activity_feed_indexes"), ("claims", "0007_stories_and_claim_lookups")]
+    dependencies = [("workbench", "0004_activity_feed_indexes"), ("claims", "0008_stories_and_claim_lookups")]
     operations = [migrations.RunPython(grant, revoke)]

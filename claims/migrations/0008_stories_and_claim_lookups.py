@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0005_activity_feed_indexes"),
-        ("claims", "0006_history_folded_and_feed_indexes"),
+        ("claims", "0007_passage_embeddings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

