@@ -14,18 +14,15 @@ from django.db.models import Q
 
 from articles.models import Article
 from claims.models import Claim
+from claims.semantic import mode, text_similarity
 from claims.suggestions import suggest
 from workbench.display import path_of, truncated
 
-try:
-    from claims.semantic import mode, text_similarity
-except ImportError:  # pragma: no cover - gone once semantic is merged
-    mode = text_similarity = None
 
 LIMIT = 5
 PASSAGES_LOOKED_AT = 8
 # How alike two wordings must be, in the sentence model's cosine similarity, to be told as one claim.
-SAME_MEANING = 0.7
+SAME_MEANING = 0.82
 # Without the model: how well a passage must match the words for the claims on it to be mentioned.
 LIKELY_MATCH = 0.5
 WORD = re.compile(r"\w+")
@@ -112,7 +109,7 @@ def _same_elsewhere(claims, article: Article, key: str, text: str, add) -> None:
     score = {}
     for suggestion in suggestions:
         score.setdefault(suggestion.passage.article_id, []).append(suggestion)
-    semantic = mode is not None and mode() == "semantic"
+    semantic = mode() == "semantic"
     for claim in claims.filter(near).order_by("pk")[: PASSAGES_LOOKED_AT * 2]:
         if normalised(claim.quote) == key:
             add(claim, SAME_QUOTE, "the same words, in another article")

@@ -18,7 +18,7 @@ from claims.models import Story
 from workbench.pages import Paginator
 
 STORIES_PER_PAGE = 25
-# Each row asks the suggestions once (three queries): a page of ten keeps the page near a claim page's cost.
+# Each row asks the suggestions once (three to five queries): a page of ten keeps it near a claim page's cost.
 ROWS_PER_PAGE = 10
 
 

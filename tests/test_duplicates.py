@@ -3,14 +3,31 @@ say it, and offer to open them; saving is never refused."""
 
 import json
 
+import pytest
 from django.urls import reverse
 
-from claims import services
+from claims import semantic, services
 from claims.anchoring import anchor_for_quote
-from claims.duplicates import OVERLAP, SAME_QUOTE, SIMILAR, existing_claims, normalised
+from claims.duplicates import OVERLAP, SAME_MEANING_KIND, SAME_QUOTE, SIMILAR, existing_claims, normalised
 from tests.factories import ArticleFactory, ClaimFactory
 
 FIGURE_SENTENCE = "The network has helped 40 gay men evacuate the republic so far"
+
+
+@pytest.fixture
+def text_mode(monkeypatch):
+    """The workbench without the semantic extra: its model's package cannot be imported."""
+    monkeypatch.setattr(semantic, "MODEL_PACKAGE", "gt_no_such_model_package")
+    semantic._load.cache_clear()
+    yield
+    semantic._load.cache_clear()
+
+
+@pytest.fixture
+def model():
+    if not semantic.installed():
+        pytest.skip("the [semantic] extra is not installed")
+    return semantic._model()
 
 
 def _tag(article, quote, user, wording=""):
@@ -58,7 +75,7 @@ def test_the_same_quote_spelled_otherwise_in_another_article_is_found_through_th
     assert [(d.kind, d.claim_id) for d in found] == [(SAME_QUOTE, claim.pk)]
 
 
-def test_a_claim_on_a_passage_much_like_the_words_is_offered_in_text_mode(seeded, editor):
+def test_a_claim_on_a_passage_much_like_the_words_is_offered_in_text_mode(text_mode, seeded, editor):
     claim = _tag(seeded["001"], FIGURE_SENTENCE, editor)
     article = seeded["003"]
     quote = "says it has helped 40 gay and bisexual men flee from Chechnya"
@@ -66,6 +83,30 @@ def test_a_claim_on_a_passage_much_like_the_words_is_offered_in_text_mode(seeded
     assert claim.pk in [d.claim_id for d in found]
     match = next(d for d in found if d.claim_id == claim.pk)
     assert match.kind == SIMILAR and match.reason.startswith("a claim on a passage much like these words")
+
+
+def test_a_claim_with_the_same_meaning_elsewhere_is_found_with_the_sentence_model(model, seeded, editor):
+    claim = _tag(
+        seeded["003"],
+        "says it has helped 40 gay and bisexual men flee from Chechnya",
+        editor,
+        wording="The Russian LGBT Network has helped 40 gay and bisexual men flee Chechnya",
+    )
+    article = seeded["001"]
+    found = existing_claims(
+        article=article, quote=FIGURE_SENTENCE, wording="The network helped 40 gay men leave Chechnya"
+    )
+    [match] = [d for d in found if d.claim_id == claim.pk]
+    assert match.kind == SAME_MEANING_KIND
+    assert match.reason.startswith("the same meaning, in another article (similarity 0.")
+
+
+def test_a_claim_on_the_same_story_but_saying_something_else_is_not_the_same_meaning(model, seeded, editor):
+    _tag(seeded["002"], "The international organization All Out united to rescue Chechen gays", editor)
+    found = existing_claims(
+        article=seeded["001"], quote=FIGURE_SENTENCE, wording="The network helped 40 gay men leave Chechnya"
+    )
+    assert found == []
 
 
 def test_an_unrelated_sentence_finds_nothing(seeded, editor):

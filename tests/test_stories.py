@@ -93,7 +93,7 @@ def test_the_page_costs_the_same_queries_for_a_small_and_a_large_story(
                 link.passage, link.stance = articles[0].passages.first(), "supports"
                 link.save()
         story = services.story_save(story=Story(name=f"Story {size}"), user=editor, articles=articles)
-        with django_assert_max_num_queries(45) as captured:
+        with django_assert_max_num_queries(65) as captured:
             assert editor_client.get(story.get_absolute_url()).status_code == 200
         queries.append(len(captured))
     assert queries[0] == queries[1]
@@ -201,3 +201,10 @@ def test_the_demo_makes_a_story_of_the_five_seeds_once(seeded, editor, reviewer)
     rows = stories.rows(list(stories.story_claims(story)), stories.outlets(story))
     kinds = {cell.kind for row in rows for cell in row.cells}
     assert {"source", "supports", "contradicts", "context"} <= kinds
+
+
+def test_the_activity_feed_tells_who_made_a_story_and_changed_its_articles(editor_client, story, seeded, editor):
+    services.story_remove_article(story=story, user=editor, article=seeded["000"])
+    content = editor_client.get(reverse("activity"), {"kind": "story"}).content.decode()
+    assert f'href="{story.get_absolute_url()}"' in content
+    assert "Chechnya" in content
