@@ -18,7 +18,6 @@ from claims.semantic import mode, text_similarity
 from claims.suggestions import suggest
 from workbench.display import path_of, truncated
 
-
 LIMIT = 5
 PASSAGES_LOOKED_AT = 8
 # How alike two wordings must be, in the sentence model's cosine similarity, to be told as one claim.
