@@ -208,3 +208,18 @@ def test_the_activity_feed_tells_who_made_a_story_and_changed_its_articles(edito
     content = editor_client.get(reverse("activity"), {"kind": "story"}).content.decode()
     assert f'href="{story.get_absolute_url()}"' in content
     assert "Chechnya" in content
+
+
+def test_articles_like_these_are_the_other_seeds_the_suggestions_match_for_the_story_claims(
+    editor_client, seeded, editor
+):
+    story = services.story_save(story=Story(name="Two seeds"), user=editor, articles=[seeded["003"], seeded["004"]])
+    _claim(seeded, "003", "says it has helped 40 gay and bisexual men flee from Chechnya", editor)
+    _claim(seeded, "004", "at least 100 men have been detained", editor)
+    unrelated = ArticleFactory(title="Local bakery wins a prize", body="The bakery on Main Street won a prize.")
+    found = stories.articles_like(story)
+    assert found and {article.pk for article, _ in found} <= {seeded[seed].pk for seed in ("000", "001", "002")}
+    assert unrelated.pk not in {article.pk for article, _ in found}
+    content = editor_client.get(story.get_absolute_url(), {"like": "1"}).content.decode()
+    assert "Articles like these" in content
+    assert f'<input type="hidden" name="article" value="{found[0][0].pk}">' in content
