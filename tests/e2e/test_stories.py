@@ -52,6 +52,9 @@ def test_the_story_page_for_the_five_seeds_shows_which_outlet_says_what(
     # The page does not scroll sideways: the wide table scrolls in its own region.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("story-matrix-390")
+    page.get_by_role("link", name="Stories").click()
+    expect(page.get_by_role("link", name=demo_site["story"].name)).to_be_visible()
+    screenshot("stories-390")
 
 
 def test_the_matrix_downloads_as_csv(page, live_server, demo_site, log_in):
@@ -81,6 +84,10 @@ def test_claim_candidates_show_without_a_reload_and_one_opens_the_tag_box(
     label = markers.first.get_attribute("aria-label")
     assert label.startswith("Claim candidate, score ") and label.endswith("Tag it.")
     screenshot("reader-candidates")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("reader-candidates-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     fundraiser = page.locator("a.candidate-marker[aria-label*='93,499']")
     fundraiser.click()
