@@ -28,10 +28,14 @@ STOPWORDS = frozenset(
     nor not now of off on once only or other our ours ourselves out over own s same she should so some
     such t than that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with you your yours
-    yourself yourselves said says also would could may might must shall""".split()
+    yourself yourselves said says also would could may might must shall don doesn didn isn aren wasn weren
+    hasn haven hadn won wouldn shouldn couldn mustn ll re ve d m o y""".split()
 )
 COMMON = 2000  # a word in this many passages or more is counted as in this many, and finds no candidates
+RANKED = 5000  # passages at most that PostgreSQL ranks for one search: bounds the work of common words
 MAX_TERMS = 24
+FUZZY_LENGTH = 5
+FUZZY_SIMILARITY = "0.5"
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,17 @@ def search(
     with connection.cursor() as cursor:
         total, counts = backend.counts(cursor, words)
         weights = tuple(math.log(1 + (total - n + 0.5) / (n + 0.5)) for n in counts)
-        # Very common words would find most passages and rank none: the rarer ones pick the candidates.
-        picking = [word for word, n in zip(words, counts, strict=True) if n < COMMON] or list(words)
         filters, params = _filters(exclude_article_ids, exclude_passage_ids, articles)
-        unknown = [word for word, n in zip(words, counts, strict=True) if n == 0]  # misspelt, perhaps
-        rows = backend.candidates(cursor, words, picking, filters, params, limit, fuzzy=unknown)
+        # A word no passage holds may be misspelt: PostgreSQL looks for close ones (long enough to tell).
+        unknown = [word for word, n in zip(words, counts, strict=True) if n == 0 and len(word) >= FUZZY_LENGTH]
+        # Very common words would find most passages and rank none: the rarer ones pick the candidates.
+        # When every word is common, passages holding them all come first, then those holding any.
+        rare = [word for word, n in zip(words, counts, strict=True) if n < COMMON]
+        rows = []
+        for picking, joined_by in [(rare, "or")] if rare else [(words, "and"), (words, "or")]:
+            rows = backend.candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy=unknown)
+            if len(rows) >= limit:
+                break
     matches = [
         Match(passage_id=row[0], rank=float(row[1] or 0), terms=frozenset(i for i, held in enumerate(row[2:]) if held))
         for row in rows
@@ -120,17 +130,22 @@ class _PostgreSQL:
         return max(total, 1), counts
 
     @staticmethod
-    def candidates(cursor, words, picking, filters, params, limit, fuzzy) -> list[tuple]:
+    def candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy) -> list[tuple]:
+        # Which words each passage holds, a misspelt one as a close trigram match of one of its words.
         held = ", ".join(
-            ["(p.search @@ to_tsquery('english', %s)" + (" OR %s <%% p.text)" if w in fuzzy else ")") for w in words]
+            "(o.search @@ to_tsquery('english', %s)" + (" OR %s <%% o.text)" if word in fuzzy else ")")
+            for word in words
         )
         held_params = [value for word in words for value in ((word, word) if word in fuzzy else (word,))]
-        found = "p.search @@ query.q" + "".join(" OR %s <%% p.text" for _ in fuzzy)
+        found = "p.search @@ to_tsquery('english', %s)" + "".join(" OR %s <%% p.text" for _ in fuzzy)
+        if fuzzy:  # the index answers `<%` for the session's threshold: one letter left out of eight passes
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [FUZZY_SIMILARITY])
         cursor.execute(
-            f"SELECT p.id, ts_rank(p.search, query.q), {held} "  # noqa: S608 - placeholders only
-            f"FROM articles_passage p, to_tsquery('english', %s) AS query(q) WHERE ({found}){filters} "
-            "ORDER BY 2 DESC, p.id LIMIT %s",
-            [*held_params, " | ".join(picking), *fuzzy, *params, limit],
+            f"SELECT o.id, ts_rank(o.search, to_tsquery('english', %s)), {held} "  # noqa: S608 - placeholders only
+            f"FROM articles_passage o WHERE o.id IN (SELECT p.id FROM articles_passage p WHERE ({found}){filters} "
+            "LIMIT %s) ORDER BY 2 DESC, o.id LIMIT %s",
+            [" | ".join(words), *held_params, f" {'&' if joined_by == 'and' else '|'} ".join(picking), *fuzzy]
+            + [*params, RANKED, limit],
         )
         return cursor.fetchall()
 
@@ -150,7 +165,7 @@ class _SQLite:
         return max(total, 1), counts
 
     @staticmethod
-    def candidates(cursor, words, picking, filters, params, limit, fuzzy) -> list[tuple]:
+    def candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy) -> list[tuple]:
         held = ", ".join(
             ["p.id IN (SELECT rowid FROM articles_passage_fts WHERE articles_passage_fts MATCH %s)"] * len(words)
         )
@@ -158,7 +173,7 @@ class _SQLite:
             f"SELECT p.id, -bm25(articles_passage_fts), {held} "  # noqa: S608 - placeholders only
             "FROM articles_passage_fts JOIN articles_passage p ON p.id = articles_passage_fts.rowid "
             f"WHERE articles_passage_fts MATCH %s{filters} ORDER BY 2 DESC, p.id LIMIT %s",
-            [*map(_phrase, words), " OR ".join(map(_phrase, picking)), *params, limit],
+            [*map(_phrase, words), f" {joined_by.upper()} ".join(map(_phrase, picking)), *params, limit],
         )
         return cursor.fetchall()
 

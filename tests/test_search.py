@@ -1,5 +1,8 @@
 """The database's own search over passages: the same answers on PostgreSQL and SQLite."""
 
+from django.db import connection
+
+from articles import search as search_module
 from articles.models import Passage
 from articles.search import Search, search, terms
 from tests.factories import ArticleFactory
@@ -62,3 +65,21 @@ def test_nothing_to_search_for_finds_nothing(db):
     ArticleFactory(body="The the the.")
     assert search([]).matches == []
     assert search(terms("the of and")).matches == []
+
+
+def test_a_misspelt_name_finds_the_passage_on_postgresql_only(db):
+    ArticleFactory(body="Svetlana Zakharova confirmed it. Others did not.")
+    found = texts(search(terms("Zakarova")))
+    assert found == (["Svetlana Zakharova confirmed it."] if connection.vendor == "postgresql" else [])
+
+
+def test_when_every_word_is_common_passages_holding_them_all_come_first(db, monkeypatch):
+    monkeypatch.setattr(search_module, "COMMON", 1)
+    ArticleFactory(body="The dam held. The dam burst at noon. Noon came.")
+    found = search(["dam", "burst", "noon"], limit=1)
+    assert texts(found) == ["The dam burst at noon."]
+    assert set(texts(search(["dam", "burst", "noon"], limit=5))) == {
+        "The dam held.",
+        "The dam burst at noon.",
+        "Noon came.",
+    }
