@@ -191,7 +191,7 @@ def test_a_search_runs_the_same_queries_however_many_articles_match(db, matching
     for n in range(matching):
         ArticleFactory(body=f"Flood report {n}. The levee held in district {n}.")
     ArticleFactory(body="Nothing about water here.")
-    # The claim's newest version, word counts, candidates, the passages with their articles.
-    with django_assert_max_num_queries(4):
+    # The claim's newest version, word counts, candidates, the passages with their articles, their embeddings.
+    with django_assert_max_num_queries(5):
         results = passage_search(claim=claim, text="levee held")
     assert len(results) == min(matching, PASSAGE_RESULTS)
