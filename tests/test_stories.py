@@ -223,3 +223,13 @@ def test_articles_like_these_are_the_other_seeds_the_suggestions_match_for_the_s
     content = editor_client.get(story.get_absolute_url(), {"like": "1"}).content.decode()
     assert "Articles like these" in content
     assert f'<input type="hidden" name="article" value="{found[0][0].pk}">' in content
+
+
+def test_a_story_saved_in_the_admin_goes_through_the_services_and_keeps_its_history(client, admin_user, story, seeded):
+    client.force_login(admin_user)
+    url = reverse("admin:claims_story_change", args=[story.pk])
+    response = client.post(url, {"name": "Chechnya, renamed", "description": "", "articles": [seeded["000"].pk]})
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.name == "Chechnya, renamed" and list(story.articles.all()) == [seeded["000"]]
+    assert story.history.first().history_user == admin_user
