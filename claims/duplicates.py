@@ -60,8 +60,8 @@ def existing_claims(*, article: Article, quote: str, wording: str = "", start=No
     """Claims that may already say what the editor is about to tag: `quote` in `article` (at start..end when
     known, else wherever the words are), `wording` their own words. Best first, at most LIMIT."""
     if start is None or end is None:
-        found = re.search(r"\s+".join(map(re.escape, quote.split())), article.body) if quote.split() else None
-        start, end = (found.start(), found.end()) if found else (None, None)
+        match = re.search(r"\s+".join(map(re.escape, quote.split())), article.body) if quote.split() else None
+        start, end = (match.start(), match.end()) if match else (None, None)
     key = normalised(quote)
     if not key:
         return []
