@@ -32,7 +32,9 @@ STOPWORDS = frozenset(
     hasn haven hadn won wouldn shouldn couldn mustn ll re ve d m o y""".split()
 )
 COMMON = 2000  # a word in this many passages or more is counted as in this many, and finds no candidates
-RANKED = 5000  # passages at most that PostgreSQL ranks for one search: bounds the work of common words
+RANKED = 1000  # passages at most that PostgreSQL ranks for one search: bounds the work of common words
+STATISTICS_FROM = 50_000  # passages from which PostgreSQL's statistics say which words are common
+LEXEME = re.compile(r"'((?:[^']|'')+)'")
 MAX_TERMS = 24
 FUZZY_LENGTH = 5
 FUZZY_SIMILARITY = "0.5"
@@ -120,14 +122,35 @@ def _filters(exclude_article_ids, exclude_passage_ids, articles) -> tuple[str, l
 class _PostgreSQL:
     @staticmethod
     def counts(cursor, words) -> tuple[int, list[int]]:
-        capped = "(SELECT count(*) FROM (SELECT 1 FROM articles_passage WHERE search @@ to_tsquery('english', %s) LIMIT %s) c)"
-        cursor.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM articles_passage), "  # noqa: S608 - placeholders only
-            + ", ".join([capped] * len(words)),
-            [value for word in words for value in (word, COMMON)],
+        # Counting the passages of a common word reads its whole posting list: on a large table, the
+        # words among the most common ones that ANALYZE keeps are counted from its statistics instead.
+        lexemes = ", ".join(["to_tsvector('english', %s)::text"] * len(words))
+        sql = (
+            "SELECT (SELECT coalesce(max(id), 0) FROM articles_passage), s.most_common_elems::text::text[], "  # noqa: S608
+            f"s.most_common_elem_freqs, {lexemes} FROM (SELECT 1) one LEFT JOIN pg_stats s "
+            "ON s.schemaname = current_schema() AND s.tablename = 'articles_passage' AND s.attname = 'search'"
         )
-        total, *counts = cursor.fetchone()
-        return max(total, 1), counts
+        cursor.execute(sql, list(words))
+        total, elements, frequencies, *lexemes = cursor.fetchone()
+        common = {}
+        if elements and total >= STATISTICS_FROM:
+            frequency = dict(zip(elements, frequencies, strict=False))  # the frequencies end with three summaries
+            for word, vector in zip(words, lexemes, strict=True):
+                found = [frequency.get(lexeme, 0) for lexeme in LEXEME.findall(vector)]
+                if found and min(found) * total >= COMMON:
+                    common[word] = COMMON
+        rest = [word for word in words if word not in common]
+        if rest:
+            capped = (
+                "(SELECT count(*) FROM (SELECT 1 FROM articles_passage "
+                "WHERE search @@ to_tsquery('english', %s) LIMIT %s) c)"
+            )
+            cursor.execute(
+                "SELECT " + ", ".join([capped] * len(rest)),  # noqa: S608 - placeholders only
+                [value for word in rest for value in (word, COMMON)],
+            )
+            common.update(zip(rest, cursor.fetchone(), strict=True))
+        return max(total, 1), [common[word] for word in words]
 
     @staticmethod
     def candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy) -> list[tuple]:

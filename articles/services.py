@@ -1,5 +1,5 @@
 """Writes for articles: importing files, streaming and in batches, into articles with their provenance,
-history, passages and versions."""
+history and versions, and the job that writes their passages (`articles.passages`)."""
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.history import METADATA
 from articles.importers import ArticleDraft, Limits, Rejected, Source, records
 from articles.models import Article, ImportBatch, UploadedFile
-from articles.passages import ensure_passages
+from articles.passages import write_passages
 from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
 from articles.signals import metadata_changed, version_created
 from articles.text import content_hash
@@ -169,7 +169,8 @@ def _write(articles: list[Article], user) -> None:
     # Versions must point at articles already written: write them in order of their version chains.
     for generation in _generations(articles):
         bulk_create_with_history(generation, Article, user=user)
-    ensure_passages(articles)
+    # In the chunk's transaction: the job is there exactly when the articles are.
+    write_passages.enqueue([article.pk for article in articles])
     _announce_versions(articles)
 
 

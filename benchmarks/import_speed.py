@@ -2,7 +2,9 @@
 
 One JSONL file of N generated articles (about 3 KB each, `manage.py generate_corpus`) goes through the
 real importer: streaming parse, cleaning, duplicate and version checks, batched writes of articles,
-their history and the report, a part per batch (passages are written later, when first searched).
+their history and the report, a part per batch, and the job per batch that writes their passages.
+The passages themselves are written by that job right after each batch commits (a `db_worker`): their
+writing, the same work, is timed on its own and reported beside the import (no target of its own).
 The baseline is a bare `bulk_create` of the same rows, parsed with `json.loads` and nothing else.
 Target: the import takes at most 3 times the baseline, and its peak memory does not grow with the
 size of the file.
@@ -41,7 +43,8 @@ from django.utils import timezone  # noqa: E402
 
 from articles.corpus import write_jsonl  # noqa: E402
 from articles.importers import Source  # noqa: E402
-from articles.models import Article, ImportBatch  # noqa: E402
+from articles.models import Article, ImportBatch, Passage  # noqa: E402
+from articles.passages import ensure_passages  # noqa: E402
 from articles.services import import_sources  # noqa: E402
 
 BATCH = 500
@@ -121,6 +124,17 @@ def full_import(path: Path) -> None:
     assert not report.rejected, report.rejected[:3]
 
 
+def passages_of_every_article() -> float:
+    """What the passage jobs do after the import, batch by batch: seconds."""
+    Passage.objects.all().delete()
+    started = time.perf_counter()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            ensure_passages(list(Article.objects.filter(pk__in=ids[start : start + BATCH]).only("pk", "body")))
+    return time.perf_counter() - started
+
+
 def seconds(run, path: Path) -> float:
     """Wall time of one run on an empty database (no memory tracing: it would slow Python code most)."""
     empty_database()
@@ -157,6 +171,7 @@ def main() -> None:
     rows = every_row(large)
     every_row_seconds = min(seconds(lambda _: bare_insert_of_every_row(rows), large) for _ in range(2))
     import_seconds = min(seconds(full_import, large) for _ in range(2))
+    passage_seconds = passages_of_every_article()
     peak_small, peak_large = peak_memory(full_import, small), peak_memory(full_import, large)
 
     ratio = import_seconds / bare_seconds
@@ -166,6 +181,10 @@ def main() -> None:
     print(
         f"bare insert of every row the import writes (articles, history): {every_row_seconds:.2f} s; "
         f"import/that: {import_seconds / every_row_seconds:.2f}"
+    )
+    print(
+        f"passages, written by the jobs right after: {passage_seconds:.2f} s; "
+        f"(import + passages) / bare: {(import_seconds + passage_seconds) / bare_seconds:.2f} (reported, no target)"
     )
     print(
         f"peak memory      : {peak_small / 2**20:7.1f} MiB for {max(1, count // 5):,} articles, "

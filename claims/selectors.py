@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 
 from articles.models import Article, Passage
+from articles.passages import ensure_passages
 from claims import permissions
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
@@ -115,6 +116,7 @@ def passage_search(*, claim: Claim, text: str, article: Article | None = None) -
         )
     if article is None:
         return []
+    ensure_passages([article])  # imported a moment ago, before the job that writes them has run
     passages = Passage.objects.filter(article=article).select_related("article").defer("article__body", "article__raw")
     return [
         Suggestion(passage=passage, score=0.0, snippet=escape(passage.text), stance_hint="unclear", conflict="")

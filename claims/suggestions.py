@@ -10,7 +10,7 @@ A passage on the claim's subject with a different figure gets a "possible confli
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -18,17 +18,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Passage
 from articles.search import WORD, search, terms
-from claims import numbers
+from claims import numbers, semantic
 
-try:  # the semantic re-ranking is built beside this module; without it, text search alone
-    from claims import semantic
-except ImportError:  # pragma: no cover - until claims.semantic is merged
-    semantic = None
-
-CANDIDATES = 100  # passages the database ranks for each suggestion list, scored here
+CANDIDATES = 100
+# In semantic mode, every passage of the articles holding the best NEAR matches (NEIGHBOUR_ARTICLES of
+# them at most) is compared by meaning too, NEIGHBOURS passages at most.
+NEAR, NEIGHBOUR_ARTICLES, NEIGHBOURS = 10, 5, 200
+PARAPHRASE = 0.5  # the meaning score from which a passage sharing no word is offered  # passages the database ranks for each suggestion list, scored here
 # How the signals add up, tuned on benchmarks/suggestions/labelled.json (benchmarks/suggestion_quality.py).
 COVERAGE, RANK, FIGURES = 0.7, 0.2, 0.1
 TEXT_WEIGHT_WITH_MEANING = 0.5  # the text score's part when the semantic similarity is known
+MEANING_FLOOR, MEANING_SPAN = 0.15, 0.5
 ON_SUBJECT = 0.35  # the text coverage above which a passage counts as on the claim's subject
 SUPPORTS = 0.5  # the score above which a passage that agrees is hinted as supporting
 # Words that turn a statement around: a passage saying one where the claim says none, or the other way.
@@ -55,54 +55,80 @@ def suggest(
     exclude_passage_ids: Iterable[int] = (),
     limit: int = 10,
     articles: Iterable[int] | None = None,
+    meaning_of: Sequence[str] = (),
+    paraphrases: bool = True,
 ) -> list[Suggestion]:
     """Passages of the current versions of articles that likely corroborate or contradict `text`, best first;
-    `articles` (ids) keeps to those articles."""
-    words = _search_terms(text)
+    `articles` (ids) keeps to those articles. The semantic similarity is that of `text`, or the mean of
+    those of `meaning_of` when given (a claim's quote and its wording each say what it means). In semantic
+    mode, and unless `paraphrases` is false, passages close in meaning that share no word are offered too."""
+    excluded = [int(pk) for pk in exclude_passage_ids]
     found = search(
-        words,
+        _search_terms(text),
         limit=max(CANDIDATES, limit),
         exclude_article_ids=exclude_article_ids,
-        exclude_passage_ids=exclude_passage_ids,
+        exclude_passage_ids=excluded,
         articles=None if articles is None else list(articles),
     )
     if not found.matches:
         return []
-    passages = (
-        Passage.objects.select_related("article")
-        .defer("article__body", "article__raw")
-        .in_bulk([match.passage_id for match in found.matches])
-    )
-    meaning = _similarities(text, list(passages))
+    ranks = {match.passage_id: (match.terms, match.rank) for match in found.matches}
+    beside = []
+    if paraphrases and semantic.mode() == "semantic":  # a paraphrase may share no word: look beside the matches
+        beside = _neighbours(found.matches, excluded=[*excluded, *ranks])
+        ranks.update(dict.fromkeys(beside, (frozenset(), 0.0)))
+    texts = dict(Passage.objects.filter(pk__in=list(ranks)).values_list("pk", "text"))
+    meaning = _meaning(list(meaning_of) or [text], list(texts))
+    for pk in beside:  # kept only when close in meaning
+        if meaning.get(pk, 0.0) < PARAPHRASE:
+            del ranks[pk]
     claim_figures = numbers.figures(text)
     claim_denies = bool(DENIALS.search(text))
     total_weight = sum(found.weights) or 1.0
     top_rank = max(match.rank for match in found.matches) or 1.0
     scored = []
-    for match in found.matches:
-        passage = passages[match.passage_id]
-        coverage = sum(found.weights[i] for i in match.terms) / total_weight
-        passage_figures = numbers.figures(passage.text)
+    for pk, (terms_held, rank) in ranks.items():
+        coverage = sum(found.weights[i] for i in terms_held) / total_weight
+        passage_figures = numbers.figures(texts[pk]) if claim_figures else []
         agrees = numbers.agree(claim_figures, passage_figures)
-        score = COVERAGE * coverage + RANK * match.rank / top_rank + FIGURES * agrees
-        if match.passage_id in meaning:
-            score = TEXT_WEIGHT_WITH_MEANING * score + (1 - TEXT_WEIGHT_WITH_MEANING) * max(
-                0.0, meaning[match.passage_id]
-            )
-        on_subject = coverage >= ON_SUBJECT or meaning.get(match.passage_id, 0) >= ON_SUBJECT + 0.2
+        score = COVERAGE * coverage + RANK * rank / top_rank + FIGURES * agrees
+        if pk in meaning:
+            score = TEXT_WEIGHT_WITH_MEANING * score + (1 - TEXT_WEIGHT_WITH_MEANING) * meaning[pk]
+        on_subject = coverage >= ON_SUBJECT or meaning.get(pk, 0) >= ON_SUBJECT
         conflict = numbers.conflict(claim_figures, passage_figures) if on_subject and not agrees else ""
-        scored.append((score, passage, coverage, conflict, agrees, on_subject))
-    scored.sort(key=lambda item: (-item[0], item[1].article_id, item[1].index))
+        scored.append((score, pk, conflict, on_subject))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    best = scored[:limit]
+    passages = (
+        Passage.objects.select_related("article")
+        .defer("article__body", "article__raw")
+        .in_bulk([pk for _, pk, _, _ in best])
+    )
     return [
         Suggestion(
-            passage=passage,
+            passage=passages[pk],
             score=round(min(1.0, score), 4),
-            snippet=snippet(passage.text, found.terms, claim_figures),
-            stance_hint=_stance(score, conflict, on_subject, claim_denies, bool(DENIALS.search(passage.text))),
+            snippet=snippet(texts[pk], found.terms, claim_figures),
+            stance_hint=_stance(score, conflict, on_subject, claim_denies, bool(DENIALS.search(texts[pk]))),
             conflict=conflict,
         )
-        for score, passage, coverage, conflict, agrees, on_subject in scored[:limit]
+        for score, pk, conflict, on_subject in best
     ]
+
+
+def _neighbours(matches, *, excluded: list[int]) -> list[int]:
+    """The other passages of the articles whose passages match best: the same story, told in other words."""
+    articles = list(
+        dict.fromkeys(
+            Passage.objects.filter(pk__in=[m.passage_id for m in matches[:NEAR]]).values_list("article_id", flat=True)
+        )
+    )
+    return list(
+        Passage.objects.filter(article_id__in=articles[:NEIGHBOUR_ARTICLES])
+        .exclude(pk__in=excluded)
+        .order_by("article_id", "index")
+        .values_list("pk", flat=True)[:NEIGHBOURS]
+    )
 
 
 def suggestions_for_claim(claim, *, limit: int = 10) -> list[Suggestion]:
@@ -110,6 +136,7 @@ def suggestions_for_claim(claim, *, limit: int = 10) -> list[Suggestion]:
     its own article in every version."""
     return suggest(
         _claim_text(claim),
+        meaning_of=list(dict.fromkeys([claim.quote, claim.wording.strip() or claim.quote])),
         exclude_article_ids=_own_versions(claim),
         exclude_passage_ids=claim.evidence.exclude(passage=None).values_list("passage_id", flat=True),
         limit=limit,
@@ -119,7 +146,7 @@ def suggestions_for_claim(claim, *, limit: int = 10) -> list[Suggestion]:
 def search_passages(*, claim, text: str, limit: int = 20, articles: Iterable[int] | None = None) -> list[Suggestion]:
     """The claim page's search for passages to link: the words typed, ranked and stemmed as suggestions are,
     outside the claim's own article (already linked passages are shown, as they are linked)."""
-    return suggest(text, exclude_article_ids=_own_versions(claim), limit=limit, articles=articles)
+    return suggest(text, exclude_article_ids=_own_versions(claim), limit=limit, articles=articles, paraphrases=False)
 
 
 def _claim_text(claim) -> str:
@@ -141,10 +168,17 @@ def _search_terms(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def _similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
-    if semantic is None or semantic.mode() != "semantic":
-        return {}
-    return semantic.similarities(text, passage_ids)
+def _meaning(texts: list[str], passage_ids: list[int]) -> dict[int, float]:
+    """The mean similarity of `texts` with each passage that has one; {} in text mode."""
+    each = [semantic.similarities(text, passage_ids) for text in texts]
+    known = set.intersection(*(set(similarity) for similarity in each))
+    return {pk: _calibrated(sum(similarity[pk] for similarity in each) / len(each)) for pk in known}
+
+
+def _calibrated(cosine: float) -> float:
+    """A cosine similarity as a 0..1 score: unrelated sentences sit near MEANING_FLOOR, paraphrases above
+    MEANING_FLOOR + MEANING_SPAN (as all-MiniLM-L6-v2 spreads them)."""
+    return min(1.0, max(0.0, (cosine - MEANING_FLOOR) / MEANING_SPAN))
 
 
 def _stance(score: float, conflict: str, on_subject: bool, claim_denies: bool, passage_denies: bool) -> str:

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from articles import passages
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from articles.services import import_files
@@ -89,16 +90,13 @@ def test_writing_passages_again_changes_nothing(db, django_assert_num_queries):
 
 def test_passages_another_server_wrote_meanwhile_are_skipped(db, monkeypatch):
     article = bare_article("First sentence here. Second sentence there. Third one.")
-    write = Passage.objects.bulk_create
+    write = passages._insert
 
-    def another_server_first(passages, **options):
-        # The other server checks, finds nothing either, and commits the same rows just before us.
-        write(
-            [Passage(article_id=p.article_id, index=p.index, start=p.start, end=p.end, text=p.text) for p in passages]
-        )
-        return write(passages, **options)
+    def another_server_first(rows):
+        write(rows)  # the other server checks, finds nothing either, and commits the same rows just before us
+        write(rows)
 
-    monkeypatch.setattr(Passage.objects, "bulk_create", another_server_first)
+    monkeypatch.setattr(passages, "_insert", another_server_first)
     ensure_passages([article])
     assert list(article.passages.values_list("index", "text")) == [
         (0, "First sentence here."),
@@ -191,7 +189,9 @@ def test_a_search_runs_the_same_queries_however_many_articles_match(db, matching
     for n in range(matching):
         ArticleFactory(body=f"Flood report {n}. The levee held in district {n}.")
     ArticleFactory(body="Nothing about water here.")
-    # The claim's newest version, word counts, candidates, the passages with their articles, their embeddings.
-    with django_assert_max_num_queries(5):
+    # The claim's newest version, word counts (two on PostgreSQL), candidates, their texts, the results with
+    # their articles, and in semantic mode the passages beside the best (two) and the stored embeddings and
+    # the texts of those not embedded yet.
+    with django_assert_max_num_queries(10):
         results = passage_search(claim=claim, text="levee held")
     assert len(results) == min(matching, PASSAGE_RESULTS)
