@@ -62,11 +62,11 @@ def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
         .values_list("pk", "embedding__model", "embedding__vector", "text")
     )
     vectors, missing = {}, {}
-    for pk, model_name, vector, text in rows:
+    for pk, model_name, vector, passage_text in rows:
         if model_name == MODEL_NAME:
             vectors[pk] = np.frombuffer(vector, dtype=np.float32)
         else:
-            missing[pk] = text
+            missing[pk] = passage_text
     if missing and len(missing) <= ON_THE_SPOT:
         vectors.update(zip(missing, _vectors(model, list(missing.values())), strict=True))
     if not vectors:

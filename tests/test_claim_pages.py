@@ -182,12 +182,7 @@ def test_the_claim_page_runs_a_constant_number_of_queries(client, reviewer, edit
 
     client.force_login(reviewer)
     small, large = queries_for(2), queries_for(30)
-<<<<<<< HEAD
-    assert small == large <= 24  # 6 of them the suggested sources
-=======
-    # The search (claims.suggestions): word counts, candidates, the passages beside them, texts, embeddings, results.
-    assert small == large <= 23
->>>>>>> retrieval
+    assert small == large <= 25  # the suggested sources among them
 
 
 def test_passage_search_offers_other_articles_passages_only(editor_client, editor):
