@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from claims import permissions, services
 from claims.exports.services import export_start, export_stream, filename, media_type
 from claims.forms import ClaimSetForm
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
 from workbench.admin import AppendOnlyHistoryAdmin
 from workbench.audit import ADMIN
 
@@ -297,6 +297,28 @@ class ClaimSetAdmin(AppendOnlyHistoryAdmin):
 
     def delete_model(self, request, obj):
         services.claim_set_delete(claim_set=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(Story)
+class StoryAdmin(AppendOnlyHistoryAdmin):
+    """Stories, written through the same services as their pages; articles are chosen by a search box."""
+
+    list_display = ("name", "created_by", "updated_at")
+    search_fields = ("name", "description")
+    list_select_related = ("created_by",)
+    autocomplete_fields = ("articles",)
+    fields = ("name", "description", "articles", "created_by", "created_at", "updated_at")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        services.story_save(story=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.story_delete(story=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
 from claims.filters import ClaimFilter
-from claims.models import Claim, ClaimSet, EvidenceLink, Export
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story
 from claims.rules import verdict_choices
 from claims.selectors import claim_sets_for, list_filters_query
 from workbench.widgets import Completion
@@ -149,3 +149,35 @@ class AddToSetForm(forms.Form):
         self.fields["claim_set"].queryset = ClaimSet.objects.filter(selection=ClaimSet.Selection.PICKED).filter(
             pk__in=claim_sets_for(user).values("pk")
         )
+
+
+def _article_box(label: str, *, required: bool = True) -> forms.ModelChoiceField:
+    """A box that finds a current article by its title or number as one types (never a list of them all)."""
+    return forms.ModelChoiceField(
+        queryset=Article.objects.current().only("pk", "title", "publisher"),
+        required=required,
+        label=label,
+        help_text="Type words of its title, or its number.",
+        widget=Completion("articles:choices", describe=Article.label_for, attrs={"placeholder": "title or number"}),
+    )
+
+
+class StoryForm(forms.ModelForm):
+    article = _article_box("First article", required=False)
+
+    class Meta:
+        model = Story
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # articles are added to a story one by one on its page
+            self.fields.pop("article")
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class StoryArticleForm(forms.Form):
+    article = _article_box("Add an article")

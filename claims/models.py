@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Passage
+from articles.models import Article, EqualityIndex, Passage
 from workbench.audit import CHANNELS, ChannelHistoricalModel, FeedHistoricalRecords
 from workbench.jobs import JobProgress
 
@@ -124,6 +124,10 @@ class Claim(models.Model):
             models.Index(
                 fields=["-created_at", "-id"], condition=Q(needs_review=True), name="claim_flagged_newest_first"
             ),
+            # The claims of some articles in text order: a story's matrix (claims.stories).
+            models.Index(fields=["article", "start", "id"], name="claim_in_text_order"),
+            # "Already tagged?" looks a quote up in every article (claims.duplicates).
+            EqualityIndex(fields=["quote"], name="claim_quote_lookup"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_nonempty_anchor"),
@@ -292,3 +296,34 @@ class PassageEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"Embedding of passage {self.passage_id} ({self.model})"
+
+
+class Story(models.Model):
+    """A named group of articles on one story, chosen by an editor: the matrix page shows which of their
+    outlets supports, contradicts or is silent on each of their claims (claims.stories)."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    articles = models.ManyToManyField(Article, blank=True, related_name="stories")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = FeedHistoricalRecords(m2m_fields=[articles], bases=[ChannelHistoricalModel])
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="story_unique_name_ignoring_case",
+                violation_error_message="There is already a story with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:story", args=[self.pk])

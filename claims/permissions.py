@@ -59,3 +59,16 @@ def can_manage_set(user, claim_set) -> bool:
 
 def can_open_export(user, export) -> bool:
     return export.created_by_id == user.pk or user.has_perm("claims.view_export")
+
+
+def can_create_story(user) -> bool:
+    return user.has_perm("claims.add_story")
+
+
+def can_edit_story(user) -> bool:
+    """Stories are shared: any editor changes any story (its history says who did what)."""
+    return user.has_perm("claims.change_story")
+
+
+def can_delete_story(user) -> bool:
+    return user.has_perm("claims.delete_story")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,9 @@ from articles.history import metadata_edits
 from articles.models import Article
 from claims import permissions
 from claims.anchoring import Item, highlighted_blocks
+from claims.candidates import Candidate, marked_candidates
 from claims.display import status_badges
+from claims.duplicates import existing_claims
 from claims.forms import TagClaimForm
 from claims.models import Claim
 from claims.selectors import tag_names
@@ -34,11 +37,21 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render_reader(request, article)
+    tag_form = duplicates = None
+    if quote := request.GET.get("quote", "").strip():
+        # A candidate's "tag it" link without a script: the words-tagging form, filled in, with the claims
+        # that may already say it.
+        tag_form = TagClaimForm(initial={"quote": quote, "wording": quote}, article=article)
+        duplicates = existing_claims(article=article, quote=quote, wording=quote)
+    return render_reader(request, article, tag_form=tag_form, duplicates=duplicates)
 
 
-def render_reader(request: HttpRequest, article: Article, *, tag_form=None, status: int = 200) -> HttpResponse:
-    """The reader: the body with its claims highlighted, the claims panel, and the tag form."""
+def render_reader(
+    request: HttpRequest, article: Article, *, tag_form=None, duplicates=None, status: int = 200
+) -> HttpResponse:
+    """The reader: the body with its claims highlighted, the claims panel, and the tag form; with
+    ?candidates=1, the sentences worth checking marked too. `duplicates`: the claims that may already say
+    what the tag form holds, when it was checked."""
     claims = list(
         article.claims.select_related("created_by")
         .only("pk", "article_id", "start", "end", "status", "wording", "created_by__username")
@@ -51,9 +64,14 @@ def render_reader(request: HttpRequest, article: Article, *, tag_form=None, stat
     superseded = newest.pk != article.pk
     can_tag = may_tag and not superseded
     shown = shown_claims(claims)
+    show_candidates = request.GET.get("candidates") == "1"
+    found = marked_candidates(article.body) if show_candidates else []
     context = {
         "article": article,
-        "body": marked_body(article.body, claims, shown),
+        "body": marked_body(article.body, claims, shown, found, tag_links=can_tag),
+        "show_candidates": show_candidates,
+        "candidate_count": len(found),
+        "duplicates": duplicates,
         "claims": list(shown.values()),
         "can_tag": can_tag,
         "tagging_closed": may_tag and not can_tag,
@@ -97,28 +115,39 @@ def shown_claims(claims: list) -> dict[int, Shown]:
     }
 
 
-def marked_body(body: str, claims: list, shown: dict[int, Shown]) -> SafeString:
+def marked_body(
+    body: str, claims: list, shown: dict[int, Shown], candidates: list[Candidate] = (), *, tag_links: bool = False
+) -> SafeString:
     """The reader's text as HTML: paragraphs, subheadings and lists, each item with a link for every claim in
-    it, and its offset in the body for the script that tags a selection (written here rather than by a
-    template looping over the items, which cost more than the rest of the page)."""
+    it, its offset in the body for the script that tags a selection and, when asked, the claim candidates
+    marked. One walk along the text and the candidates in order, written here rather than by a template
+    looping over the items, which cost more than the rest of the page."""
+    cut = _CandidateCutter(candidates, tag_links=tag_links)
     html = []
     for kind, items in highlighted_blocks(body, claims):
         if kind == "ul":
-            listed = "".join(f'<li data-start="{item.start}">{_marked(item, shown)}</li>' for item in items)
+            listed = "".join(f'<li data-start="{item.start}">{_marked(item, shown, cut)}</li>' for item in items)
             html.append(f"<ul>{listed}</ul>")
         else:
             tag = "h2" if kind == "h" else "p"
-            html.append(f'<{tag} data-start="{items[0].start}">{_marked(items[0], shown)}</{tag}>')
+            html.append(f'<{tag} data-start="{items[0].start}">{_marked(items[0], shown, cut)}</{tag}>')
     return SafeString("\n".join(html))
 
 
-def _marked(item: Item, shown: dict[int, Shown]) -> SafeString:
-    return format_html_join("", "{}", ((_segment(segment, shown),) for segment in item.segments))
+def _marked(item: Item, shown: dict[int, Shown], cut: "_CandidateCutter") -> SafeString:
+    pieces, offset = [], item.start
+    for segment in item.segments:
+        for text, marker, candidate in cut(offset, segment.text):
+            pieces.append((marker, _segment(segment, text, shown, candidate)))
+        offset += len(segment.text)
+    return format_html_join("", "{}{}", pieces)
 
 
-def _segment(segment, shown: dict[int, Shown]) -> SafeString:
+def _segment(segment, text: str, shown: dict[int, Shown], candidate: Candidate | None) -> SafeString:
+    if candidate:
+        text = format_html('<span class="candidate-text" data-candidate="{}">{}</span>', candidate.start, text)
     if not segment.claims:
-        return escape(segment.text)
+        return conditional_escape(text)
     claim = shown[segment.claim.pk]
     more = len(segment.claims) - 1
     return format_html(
@@ -129,5 +158,54 @@ def _segment(segment, shown: dict[int, Shown]) -> SafeString:
         "".join(f"{c.pk} " for c in segment.claims),
         claim.title,
         f" (+{more} overlapping)" if more else "",
-        segment.text,
+        text,
     )
+
+
+class _CandidateCutter:
+    """Cuts the text the reader writes, piece by piece in body order, at the candidates' edges: each piece
+    lies in one candidate or none, and the piece a candidate starts with is preceded by its marker.
+
+    The marker writes its symbol and score from CSS and says what it is in its label, so it adds no text to
+    the block: the reader's script turns selections into offsets by counting the block's text."""
+
+    def __init__(self, candidates: list[Candidate], *, tag_links: bool):
+        self.candidates, self.next, self.tag_links = candidates, 0, tag_links
+
+    def __call__(self, start: int, text: str):
+        end = start + len(text)
+        while start < end:
+            while self.next < len(self.candidates) and self.candidates[self.next].end <= start:
+                self.next += 1
+            candidate = self.candidates[self.next] if self.next < len(self.candidates) else None
+            if candidate is None or candidate.start >= end:
+                yield text, "", None
+                return
+            if candidate.start > start:  # plain text before the candidate
+                cut = candidate.start - start
+                yield text[:cut], "", None
+                start, text = candidate.start, text[cut:]
+            cut = min(candidate.end, end) - start
+            marker = self._marker(candidate) if start == candidate.start else ""
+            yield text[:cut], marker, candidate
+            start, text = start + cut, text[cut:]
+
+    def _marker(self, candidate: Candidate) -> SafeString:
+        label = f"Claim candidate, score {candidate.score:.2f}: {'; '.join(candidate.reasons)}."
+        if not self.tag_links:
+            return format_html(
+                '<span class="candidate-marker" role="img" aria-label="{}" title="{}" data-score="{}"></span>',
+                label,
+                label,
+                f"{candidate.score:.2f}",
+            )
+        return format_html(
+            '<a class="candidate-marker" href="?{}#tag-by-quote" aria-label="{} Tag it." title="{}" '
+            'data-score="{}" data-start="{}" data-end="{}"></a>',
+            urlencode({"candidates": "1", "quote": candidate.text}),
+            label,
+            label,
+            f"{candidate.score:.2f}",
+            candidate.start,
+            candidate.end,
+        )

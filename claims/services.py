@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Passage
 from claims import basis, history, permissions
 from claims.anchoring import Anchor, check_anchor
-from claims.models import Claim, ClaimSet, EvidenceLink, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Story, Tag
 from claims.reanchor import reanchor
 from claims.rules import JUDGED, VERDICTS, evidence_blockers, verdict_blockers
 
@@ -520,3 +520,49 @@ def claim_set_remove(*, claim_set: ClaimSet, user, claim: Claim) -> None:
         raise PermissionDenied("Only the set's owner and admins change a claim set.")
     claim_set._history_user = user
     claim_set.claims.remove(claim)
+
+
+# --- Stories ---------------------------------------------------------------------------------------
+
+
+def story_save(*, story: Story, user, articles: list[Article] = ()) -> Story:
+    """Create or change a story (its form has validated it), with articles to add to it."""
+    allowed = permissions.can_edit_story(user) if story.pk else permissions.can_create_story(user)
+    if not allowed:
+        raise PermissionDenied("Only editors, reviewers and admins make and change stories.")
+    with transaction.atomic():
+        if not story.pk:
+            story.created_by = user
+        story._history_user = user
+        story.save()
+        if articles:
+            story.articles.add(*articles)
+    return story
+
+
+def story_add_articles(*, story: Story, user, articles: list[Article]) -> int:
+    """Add articles to a story; says how many were new to it."""
+    if not permissions.can_edit_story(user):
+        raise PermissionDenied("Only editors, reviewers and admins change stories.")
+    with transaction.atomic():
+        already = set(story.articles.filter(pk__in=[a.pk for a in articles]).values_list("pk", flat=True))
+        new = [article for article in articles if article.pk not in already]
+        if new:
+            story._history_user = user
+            story.articles.add(*new)
+    return len(new)
+
+
+def story_remove_article(*, story: Story, user, article: Article) -> None:
+    if not permissions.can_edit_story(user):
+        raise PermissionDenied("Only editors, reviewers and admins change stories.")
+    story._history_user = user
+    story.articles.remove(article)
+
+
+def story_delete(*, story: Story, user) -> None:
+    """The story goes (its history stays); its articles and their claims are untouched."""
+    if not permissions.can_delete_story(user):
+        raise PermissionDenied("Only admins delete stories.")
+    story._history_user = user
+    story.delete()

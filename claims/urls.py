@@ -1,12 +1,13 @@
 from django.urls import path
 
-from claims import reader, set_views, views
+from claims import reader, set_views, story_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_create, name="create"),
+    path("new/already-tagged/", views.claim_duplicates, name="duplicates"),
     path("tags/", views.tag_choices, name="tags"),
     path("deleted/", views.deleted_claims, name="deleted"),
     path("deleted/<int:pk>/restore/", views.claim_restore, name="restore"),
@@ -31,6 +32,18 @@ urlpatterns = [
     path("sets/<int:pk>/edit/", set_views.set_edit, name="set-edit"),
     path("sets/<int:pk>/delete/", set_views.set_delete, name="set-delete"),
     path("sets/<int:pk>/remove/<int:claim_pk>/", set_views.set_remove, name="set-remove"),
+    path("stories/", story_views.story_list, name="stories"),
+    path("stories/new/", story_views.story_create, name="story-create"),
+    path("stories/<int:pk>/", story_views.story_detail, name="story"),
+    path("stories/<int:pk>/edit/", story_views.story_edit, name="story-edit"),
+    path("stories/<int:pk>/delete/", story_views.story_delete, name="story-delete"),
+    path("stories/<int:pk>/articles/", story_views.story_add_article, name="story-add-article"),
+    path(
+        "stories/<int:pk>/articles/<int:article_pk>/remove/",
+        story_views.story_remove_article,
+        name="story-remove-article",
+    ),
+    path("stories/<int:pk>/matrix.csv", story_views.story_csv, name="story-csv"),
 ]
 
 # The reader, served under articles' namespace at /articles/<id>/ (see workbench/urls.py): it is where

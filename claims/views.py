@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
 from claims.display import claim_rows
+from claims.duplicates import existing_claims
 from claims.filters import ClaimFilter
 from claims.forms import (
     ClaimEditForm,
@@ -85,6 +86,31 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url()}, status=201)
     messages.success(request, "Claim tagged.")
     return redirect(f"{article.get_absolute_url()}#claim-item-{claim.pk}")
+
+
+@require_POST
+def claim_duplicates(request: HttpRequest) -> HttpResponse:
+    """The claims that may already say what the tag form holds, asked before saving (nothing is written):
+    JSON for the reader's tag box, or the reader again with the form as filled in and the claims found."""
+    article_id = request.POST.get("article", "")
+    article = get_object_or_404(Article.objects.defer("raw"), pk=int(article_id) if article_id.isdigit() else 0)
+    if not permissions.can_tag(request.user):
+        raise PermissionDenied
+    form = TagClaimForm(request.POST, article=article)
+    anchor = form.cleaned_data.get("anchor") if form.is_valid() else None
+    quote = anchor.quote if anchor else request.POST.get("quote", "")
+    found = existing_claims(
+        article=article,
+        quote=quote,
+        wording=request.POST.get("wording", ""),
+        start=anchor.start if anchor else None,
+        end=anchor.end if anchor else None,
+    )
+    if _wants_json(request):
+        return JsonResponse({"claims": [duplicate.as_json() for duplicate in found]})
+    return render_reader(
+        request, article, tag_form=TagClaimForm(initial=request.POST.dict(), article=article), duplicates=found
+    )
 
 
 def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -> HttpResponse:

@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
 from claims.services import evidence_add_external, evidence_add_passage, verdict_record
 from tests.factories import ArticleFactory, ClaimFactory, _passage_of
 
@@ -15,6 +15,7 @@ EDITABLE = {
     EvidenceLink: {"stance", "note", "url", "title", "publisher", "accessed_on", "quote"},
     Tag: {"name"},
     ClaimSet: {"name", "description", "claims"},
+    Story: {"name", "description", "articles"},
     Export: set(),
 }
 
@@ -59,7 +60,8 @@ def test_each_change_form_edits_only_what_the_services_write(admin_client_, veri
     tag = Tag.objects.create(name="health")
     picked = ClaimSet.objects.create(name="Picked", owner=admin_user)
     Export.objects.create(format="csv", created_by=admin_user, channel="web", statuses=["verified"])
-    for obj in (verified, external, tag, picked, Export.objects.get()):
+    story = Story.objects.create(name="Story", created_by=admin_user)
+    for obj in (verified, external, tag, picked, story, Export.objects.get()):
         response = admin_client_.get(change_url(obj))
         assert response.status_code == 200
         form = response.context["adminform"].form

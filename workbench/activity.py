@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 
 from articles.models import Article, ImportBatch
 from claims.history import BOOKKEEPING
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
 from workbench.audit import CHANNELS
 from workbench.display import minute, path_of, truncated
 
@@ -560,6 +560,18 @@ class ClaimSetHistory(HistorySource):
         return path_of("claims:set-detail")(record.id)
 
 
+class StoryHistory(HistorySource):
+    kind, name = "story", "story"
+    model = Story
+    m2m_values = {"articles": "article__title"}
+
+    def label(self):
+        return F("name")
+
+    def url(self, record) -> str:
+        return reverse("claims:story", args=[record.id])
+
+
 class Imports(Source):
     """Import batches: one entry per run, with what became of its records."""
 
@@ -640,6 +652,7 @@ SOURCES: list[Source] = [
     EvidenceHistory(),
     TagHistory(),
     ClaimSetHistory(),
+    StoryHistory(),
     ArticleHistory(),
     UserHistory(),
     Imports(),

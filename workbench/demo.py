@@ -11,9 +11,11 @@ from django.db import transaction
 from articles.models import Article, Passage
 from claims import services
 from claims.anchoring import anchor_for_quote
-from claims.models import Claim
+from claims.models import Claim, Story
 
 ACCESSED = date(2026, 11, 1)
+DEMO_STORY = "Chechnya: the five seed reports"
+SEEDS = {"000", "001", "002", "003", "004"}
 
 # (seed file prefix, quoted words, wording, tags, [(stance, seed or URL, quoted words or (title, publisher))], verdict)
 DEMO_CLAIMS = [
@@ -99,3 +101,19 @@ def add_demo_claims(*, editor, reviewer) -> int:
                     claim=claim, user=reviewer, status=status, rationale=rationale, expected_version=claim.version
                 )
     return len(DEMO_CLAIMS)
+
+
+def add_demo_story(*, editor) -> Story | None:
+    """A story of the five seed articles, so the matrix page has something to show; none when there are
+    stories already or the seeds are not imported."""
+    seeds = {
+        article.origin_file.rsplit("/", 1)[-1][:3]: article
+        for article in Article.objects.current().only("pk", "origin_file")
+    }
+    if Story.objects.exists() or not SEEDS <= seeds.keys():
+        return None
+    story = Story(
+        name=DEMO_STORY,
+        description="Five outlets' reports of the persecution of gay men in Chechnya and the efforts to help them.",
+    )
+    return services.story_save(story=story, user=editor, articles=[seeds[seed] for seed in sorted(SEEDS)])

@@ -80,6 +80,21 @@ def row(record: dict) -> list:
     ]
 
 
+def spreadsheet_safe(value):
+    """A cell as the export writes it (render() does the same inline, for speed): text a spreadsheet would
+    run as a formula gets an apostrophe, None an empty cell."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "" if value is None else value
+
+
+class Echo:
+    """A file for csv.writer that hands each row back instead of keeping it, for a streamed response."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
 def _take(buffer: io.StringIO) -> str:
     text = buffer.getvalue()
     buffer.seek(0)

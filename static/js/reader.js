@@ -68,6 +68,33 @@
     }
   });
 
+  // --- Show / hide claim candidates without reloading the page ------------------------------------
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("#candidates-toggle a[data-candidates]");
+    if (!toggle || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    var url = toggle.href;
+    fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["article-body", "candidates-toggle"].forEach(function (id) {
+          var from = fresh.getElementById(id);
+          var to = document.getElementById(id);
+          if (from && to) to.innerHTML = from.innerHTML;
+        });
+        history.replaceState(null, "", url);
+        var summary = document.getElementById("candidates-summary");
+        announce(summary ? summary.textContent : "Claim candidates hidden.");
+        var again = document.querySelector("#candidates-toggle a");
+        if (again) again.focus();
+      }, function () { location.href = url; });
+  });
+
   if (!form) return; // Readers who cannot tag get only the navigation.
 
   // --- Selection -> body offsets ------------------------------------------------------------------
@@ -160,7 +187,71 @@
     form.hidden = false;
     shown = selection;
     place();
+    if (!sameAsBefore) checkDuplicates(selection);
   }
+
+  // --- Already tagged? Asked for each new selection; saving never waits for the answer -------------
+
+  var duplicates = form.querySelector(".tag-box__duplicates");
+  var asked = 0;
+
+  function checkDuplicates(selection) {
+    var ticket = ++asked;
+    duplicates.textContent = "";
+    var data = new FormData(form);
+    fetch(duplicates.dataset.url, {
+      method: "POST",
+      body: data,
+      headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (ticket !== asked || !answer || !answer.claims.length || shown !== selection) return;
+        var lead = document.createElement("p");
+        lead.className = "already-tagged__lead";
+        lead.textContent = "\u26a0 Already tagged? Open one instead, or tag yours anyway:";
+        var list = document.createElement("ul");
+        list.className = "already-tagged__list";
+        answer.claims.forEach(function (claim) {
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = claim.url;
+          link.textContent = claim.wording;
+          var why = document.createElement("span");
+          why.className = "muted small";
+          why.textContent = " " + claim.reason + ": " + claim.article + (claim.publisher ? " (" + claim.publisher + ")" : "");
+          item.appendChild(link);
+          item.appendChild(why);
+          list.appendChild(item);
+        });
+        duplicates.appendChild(lead);
+        duplicates.appendChild(list);
+        place();
+      })
+      .catch(function () { /* only a hint: the box works without it */ });
+  }
+
+  // --- Claim candidates: their mark opens the box for the sentence ---------------------------------
+
+  body.addEventListener("click", function (event) {
+    var marker = event.target.closest("a.candidate-marker");
+    if (!marker) return;
+    var pieces = body.querySelectorAll('.candidate-text[data-candidate="' + marker.dataset.start + '"]');
+    if (!pieces.length) return;
+    event.preventDefault();
+    var range = document.createRange();
+    range.setStartBefore(pieces[0]);
+    range.setEndAfter(pieces[pieces.length - 1]);
+    returnTo = marker;
+    show({
+      start: Number(marker.dataset.start),
+      end: Number(marker.dataset.end),
+      range: range,
+      text: range.toString().replace(/\s+/g, " "),
+    });
+    wording.focus();
+  });
 
   // Below the selection (above it when there is no room), inside the viewport, whatever the
   // form's containing block is: measure where left/top 0 lands and offset from there.

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from workbench.demo import add_demo_claims
+from workbench.demo import add_demo_claims, add_demo_story
 from workbench.roles import ADMIN, EDITOR, REVIEWER, ROLES
 
 DEMO_PASSWORD = "workbench-demo"  # noqa: S105 - the documented demo password; refused without DEBUG
@@ -12,7 +12,7 @@ DEMO_PASSWORD = "workbench-demo"  # noqa: S105 - the documented demo password; r
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (one per role, password 'workbench-demo') and, when there are no claims yet, "
-        "a few claims on the seed articles with sources and verdicts. Only with DEBUG on."
+        "a few claims on the seed articles with sources and verdicts, and a story of the seeds. Only with DEBUG on."
     )
 
     def handle(self, *args, **options):
@@ -31,4 +31,8 @@ class Command(BaseCommand):
             f"  {made} demo claims tagged on the seeds"
             if made
             else "  No demo claims added (there are claims already, or the seeds are not imported)"
+        )
+        story = add_demo_story(editor=User.objects.get(username=EDITOR))
+        self.stdout.write(
+            f"  Story “{story.name}” of {story.articles.count()} seed articles" if story else "  No demo story added"
         )

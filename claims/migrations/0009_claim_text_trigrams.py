@@ -25,6 +25,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0007_passage_embeddings")]
+    dependencies = [("claims", "0008_stories_and_claim_lookups")]
 
     operations = [migrations.RunPython(forwards, backwards)]
