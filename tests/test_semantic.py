@@ -61,7 +61,8 @@ def without_semantic(monkeypatch):
 
 @pytest.fixture
 def embedded(model, seeded, django_capture_on_commit_callbacks):
-    """The seeds with their passages written and, once that commits, embedded by the (immediate) worker."""
+    """The seeds with their passages written again and, once that commits, embedded by the (immediate) worker."""
+    Passage.objects.all().delete()  # the import wrote them before the callbacks were captured
     with django_capture_on_commit_callbacks(execute=True):
         ensure_passages(list(seeded.values()))
     return seeded
@@ -103,7 +104,7 @@ def test_writing_passages_only_enqueues_their_embedding_once_they_are_committed(
     model, settings, db, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    article = ArticleFactory(body="One sentence here. Another one there.")
+    article = ArticleFactory(body="One sentence here. Another one there.", passages=False)
     with django_capture_on_commit_callbacks() as callbacks:
         ensure_passages([article])
     assert not default_task_backend.results
@@ -152,8 +153,8 @@ def test_the_command_backfills_missing_embeddings_and_redoes_another_models(embe
 
 
 def test_older_versions_of_an_article_are_not_embedded(model, db, django_capture_on_commit_callbacks):
-    old = ArticleFactory(body="The first version says one thing.")
-    new = ArticleFactory(body="The second version says another thing.")
+    old = ArticleFactory(body="The first version says one thing.", passages=False)
+    new = ArticleFactory(body="The second version says another thing.", passages=False)
     new.previous_version = old
     new.save()
     with django_capture_on_commit_callbacks(execute=True):
