@@ -50,6 +50,9 @@ def seeded() -> dict[str, Article]:
     Claim.objects.all().delete()
     Article.objects.all().delete()
     report = import_sources(sources=collect_files([ROOT / "seeds"]), user=None)
+    if suggestions.semantic:  # what the background worker does after an import: embed the new passages
+        for _ in suggestions.semantic.embed_passages():
+            pass
     return {Path(item["file"]).name: Article.objects.get(pk=item["article_id"]) for item in report.imported}
 
 

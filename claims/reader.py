@@ -72,6 +72,7 @@ class Shown:
     pk: int
     status: str
     url: str
+    suggestions_url: str  # the suggestions panel, fetched when the claim's suggestions are opened
     badge: SafeString
     wording: str  # as the claims panel shortens it
     title: str  # what a mark says of it
@@ -80,11 +81,13 @@ class Shown:
 
 def shown_claims(claims: list) -> dict[int, Shown]:
     badges, url, labels = status_badges(), path_of("claims:detail"), dict(Claim.Status.choices)
+    suggestions_url = path_of("claims:suggestions")
     return {
         claim.pk: Shown(
             pk=claim.pk,
             status=claim.status,
             url=url(claim.pk),
+            suggestions_url=suggestions_url(claim.pk),
             badge=badges[claim.status],
             wording=truncated(claim.wording, 140),
             title=f"{labels[claim.status]} claim: {truncated(claim.wording, 120)}",

@@ -55,12 +55,20 @@ def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
         return {}
     import numpy as np
 
-    stored = PassageEmbedding.objects.filter(passage_id__in=passage_ids, model=MODEL_NAME)
-    vectors = {pk: np.frombuffer(vector, dtype=np.float32) for pk, vector in stored.values_list("passage", "vector")}
-    missing = [pk for pk in passage_ids if pk not in vectors]
+    # One query whatever is stored: the passages' embeddings, and their texts for those that have none yet.
+    rows = (
+        Passage.objects.filter(pk__in=passage_ids)
+        .order_by()
+        .values_list("pk", "embedding__model", "embedding__vector", "text")
+    )
+    vectors, missing = {}, {}
+    for pk, model_name, vector, passage_text in rows:
+        if model_name == MODEL_NAME:
+            vectors[pk] = np.frombuffer(vector, dtype=np.float32)
+        else:
+            missing[pk] = passage_text
     if missing and len(missing) <= ON_THE_SPOT:
-        texts = dict(Passage.objects.filter(pk__in=missing).values_list("pk", "text"))
-        vectors.update(zip(texts, _vectors(model, list(texts.values())), strict=True))
+        vectors.update(zip(missing, _vectors(model, list(missing.values())), strict=True))
     if not vectors:
         return {}
     ids = list(vectors)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/verdict/", views.claim_verdict, name="verdict"),
     path("<int:pk>/rollback/", views.claim_rollback, name="rollback"),
     path("<int:pk>/reviewed/", views.claim_reviewed, name="reviewed"),
+    path("<int:pk>/suggestions/", views.claim_suggestions, name="suggestions"),
     path("<int:pk>/evidence/passage/", views.evidence_add_passage, name="link-passage"),
     path("<int:pk>/evidence/external/", views.evidence_add_external, name="link-external"),
     path("<int:pk>/evidence/<int:link_pk>/remove/", views.evidence_remove, name="unlink"),

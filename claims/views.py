@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
-from claims import basis, history, permissions, rules, selectors, services
+from claims import basis, history, permissions, rules, selectors, semantic, services
 from claims.display import claim_rows
 from claims.filters import ClaimFilter
 from claims.forms import (
@@ -19,7 +19,10 @@ from claims.forms import (
 )
 from claims.models import Claim, ClaimSet, EvidenceLink
 from claims.reader import render_reader
+from claims.suggestions import suggestions_for_claim
 from workbench.pages import Paginator
+
+SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to page through
 
 
 @require_GET
@@ -135,8 +138,26 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "can_restore": permissions.can_restore(user),
         "stances": EvidenceLink.Stance.choices,
         "picked_sets": selectors.claim_sets_for(user).filter(selection=ClaimSet.Selection.PICKED),
+        **_suggestions(request, claim),
     }
     return render(request, "claims/detail.html", context, status=status)
+
+
+def _suggestions(request: HttpRequest, claim: Claim) -> dict:
+    """What the suggestions panel shows, on the claim page and as the reader's fragment."""
+    return {
+        "claim": claim,
+        "suggestions": suggestions_for_claim(claim, limit=SUGGESTIONS),
+        "suggestion_mode": semantic.mode(),
+        "can_link": permissions.can_link(request.user),
+        "stances": EvidenceLink.Stance.choices,
+    }
+
+
+@require_GET
+def claim_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The suggestions panel alone: the reader fetches it when a claim's suggestions are opened."""
+    return render(request, "partials/suggestions.html", _suggestions(request, _get_claim(pk)))
 
 
 def _with_links(found: list, links: list[EvidenceLink]) -> list[tuple]:
@@ -209,11 +230,14 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_link(request.user):
+        if _wants_json(request):
+            return JsonResponse(
+                {"errors": {"__all__": ["Only editors, reviewers and admins link sources."]}}, status=403
+            )
         raise PermissionDenied
     form = PassageLinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a passage and a stance.")
-        return redirect(claim)
+        return _linked(request, claim, error="Choose a passage and a stance.")
     passage = get_object_or_404(Passage.objects.select_related("article"), pk=form.cleaned_data["passage"])
     try:
         services.evidence_add_passage(
@@ -224,10 +248,21 @@ def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        return _linked(request, claim, error=" ".join(error.messages))
+    stance = EvidenceLink.Stance(form.cleaned_data["stance"]).label.lower()
+    return _linked(request, claim, message=f"Linked a passage of “{passage.article.title}” ({stance}).")
+
+
+def _linked(request: HttpRequest, claim: Claim, *, message: str = "", error: str = "") -> HttpResponse:
+    """How a link went: in JSON for the script that linked it in place, else on the claim's sources."""
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"errors": {"__all__": [error]}}, status=400)
+        return JsonResponse({"message": message}, status=201)
+    if error:
+        messages.error(request, error)
     else:
-        stance = EvidenceLink.Stance(form.cleaned_data["stance"]).label.lower()
-        messages.success(request, f"Linked a passage of “{passage.article.title}” ({stance}).")
+        messages.success(request, message)
     return redirect(f"{claim.get_absolute_url()}?{request.GET.urlencode()}#evidence")
 
 

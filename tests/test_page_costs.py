@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from articles.passages import ensure_passages
 from claims.models import Claim, EvidenceLink, Tag
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
@@ -42,6 +43,7 @@ def _much_more_elsewhere(user) -> None:
     # Tags of their own would lengthen the reader's list of tags to suggest, which still holds every tag.
     tag = Tag.objects.get_or_create(name="elsewhere")[0]
     Claim.tags.through.objects.bulk_create(Claim.tags.through(claim=claim, tag=tag) for claim in claims)
+    ensure_passages([articles[1]])  # bulk_create writes no passages, as an import would
     passage = _passage_of(articles[1])
     EvidenceLink.objects.bulk_create(
         EvidenceLink(claim=claim, passage=passage, stance=EvidenceLink.Stance.CONTRADICTS, added_by=user)

@@ -12,7 +12,6 @@ from django_tasks import default_task_backend
 
 from articles.importers import Limits, records
 from articles.models import Passage
-from articles.passages import ensure_passages
 from articles.services import collect_files
 from articles.text import split_passages
 from claims import semantic
@@ -60,12 +59,10 @@ def without_semantic(monkeypatch):
 
 
 @pytest.fixture
-def embedded(model, seeded, django_capture_on_commit_callbacks):
-    """The seeds with their passages written again and, once that commits, embedded by the (immediate) worker."""
-    Passage.objects.all().delete()  # the import wrote them before the callbacks were captured
+def embedded(model, request, django_capture_on_commit_callbacks):
+    """The seeds imported, their passages written and, once that commits, embedded by the (immediate) worker."""
     with django_capture_on_commit_callbacks(execute=True):
-        ensure_passages(list(seeded.values()))
-    return seeded
+        return request.getfixturevalue("seeded")
 
 
 def seed_passage(seeded, key: str, start: str) -> Passage:
@@ -104,9 +101,8 @@ def test_writing_passages_only_enqueues_their_embedding_once_they_are_committed(
     model, settings, db, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    article = ArticleFactory(body="One sentence here. Another one there.", passages=False)
     with django_capture_on_commit_callbacks() as callbacks:
-        ensure_passages([article])
+        article = ArticleFactory(body="One sentence here. Another one there.")
     assert not default_task_backend.results
     callbacks[0]()
     assert not PassageEmbedding.objects.exists()
@@ -133,6 +129,15 @@ def test_similarities_read_the_stored_embeddings(model, embedded):
     assert semantic.similarities(query, [passage.pk])[passage.pk] == pytest.approx(1.0, abs=1e-5)
 
 
+def test_each_similarity_is_the_passages_own_with_the_text(embedded):
+    passages = list(embedded["004"].passages.all()[:6])
+    scores = semantic.similarities("three confirmed deaths", [passage.pk for passage in passages])
+    for passage in passages:
+        expected = semantic.text_similarity("three confirmed deaths", passage.text)
+        assert scores[passage.pk] == pytest.approx(expected, abs=1e-4)
+    assert len(set(round(score, 4) for score in scores.values())) == len(passages)
+
+
 def test_a_few_passages_not_embedded_yet_are_embedded_on_the_spot_and_many_are_left_out(embedded, monkeypatch):
     ids = list(embedded["003"].passages.values_list("pk", flat=True))
     PassageEmbedding.objects.filter(passage_id__in=ids[:3]).delete()
@@ -152,13 +157,12 @@ def test_the_command_backfills_missing_embeddings_and_redoes_another_models(embe
     assert PassageEmbedding.objects.filter(model=semantic.MODEL_NAME).count() == Passage.objects.count()
 
 
-def test_older_versions_of_an_article_are_not_embedded(model, db, django_capture_on_commit_callbacks):
-    old = ArticleFactory(body="The first version says one thing.", passages=False)
-    new = ArticleFactory(body="The second version says another thing.", passages=False)
+def test_older_versions_of_an_article_are_not_embedded(model, db):
+    old = ArticleFactory(body="The first version says one thing.")
+    new = ArticleFactory(body="The second version says another thing.")
     new.previous_version = old
     new.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        ensure_passages([old, new])
+    assert sum(semantic.embed_passages(articles=[old.pk, new.pk])) == 1
     assert list(PassageEmbedding.objects.values_list("passage__article", flat=True)) == [new.pk]
 
 
@@ -166,7 +170,7 @@ def test_without_the_extra_the_workbench_works_on_text_search_alone(
     without_semantic, seeded, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        ensure_passages(list(seeded.values()))
+        ArticleFactory(body="Men fled the region. They were helped.")
     assert callbacks == []
     assert semantic.mode() == "text"
     assert not semantic.installed()

@@ -304,6 +304,7 @@
       var item = document.querySelector("#claim-item-" + claim.id + " a");
       (item || body).focus();
       announce("Claim tagged.");
+      document.dispatchEvent(new CustomEvent("claim-tagged", { detail: { id: claim.id } }));
     };
     return fetch(location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
