@@ -37,8 +37,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def passages(article, create, extracted, **kwargs):
-        """Written with the article, as an import writes them."""
-        if create:
+        """Written with the article, as an import's job writes them (not with `passages=False`)."""
+        if create and extracted is not False:
             ensure_passages([article])
 
 
@@ -71,5 +71,6 @@ class PassageEvidenceFactory(factory.django.DjangoModelFactory):
 
 
 def _passage_of(article: Article) -> Passage:
-    """The article's first passage."""
+    """The article's first passage (written now for an article made without them, by bulk_create)."""
+    ensure_passages([article])
     return article.passages.get(index=0)
