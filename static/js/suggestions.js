@@ -41,7 +41,10 @@
       body.innerHTML = html;
       details.dataset.loaded = "yes";
       var count = body.querySelectorAll(".suggestion").length;
-      announce(count ? count + " suggested source" + (count === 1 ? "" : "s") + " loaded." : "No suggested sources.");
+      // Opened by tagging: the reader's "Claim tagged." is said again first, as this message replaces it.
+      var before = details.dataset.tagged ? "Claim tagged. " : "";
+      delete details.dataset.tagged;
+      announce(before + (count ? count + " suggested source" + (count === 1 ? "" : "s") + " loaded." : "No suggested sources."));
     }, function () {
       delete details.dataset.loaded; // opening it again tries again
       announce("The suggestions could not be loaded. Open them on the claim page.");
@@ -58,7 +61,10 @@
 
   document.addEventListener("claim-tagged", function (event) {
     var details = document.querySelector("#claim-item-" + event.detail.id + " details.claim-suggestions");
-    if (details) details.open = true;
+    if (details) {
+      details.dataset.tagged = "yes";
+      details.open = true;
+    }
   });
 
   // --- Linking a suggestion with one click ------------------------------------------------------

@@ -97,7 +97,7 @@ def test_claim_candidates_show_without_a_reload_and_one_opens_the_tag_box(
         'One of the fundraisers, titled "Helping Gay Men Flee Chechnya," raised $93,499 in just six days.'
     )
     box.get_by_role("button", name="Tag claim").click()
-    expect(page.locator("#reader-status")).to_have_text("Claim tagged.")
+    expect(page.locator("#reader-status")).to_contain_text("Claim tagged.")
     expect(page.locator("#claims-panel")).to_contain_text("raised $93,499")
     # The candidates stay shown after the page redraws.
     expect(page.locator("a.candidate-marker").first).to_be_visible()
