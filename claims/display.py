@@ -8,7 +8,7 @@ from html import escape
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from claims.models import Claim
+from claims.models import LISTED, Claim
 from workbench.display import day, path_of, truncated
 
 
@@ -23,18 +23,7 @@ def status_badges() -> dict[str, SafeString]:
 
 # What a row of the claim list shows, read as plain values: building model instances for a page of claims,
 # their articles and people cost more than the page's queries.
-ROW = (
-    "pk",
-    "wording",
-    "status",
-    "needs_review",
-    "review_reason",
-    "created_at",
-    "article__title",
-    "article__publisher",
-    "created_by__username",
-    "reviewed_by__username",
-)
+ROW = ("pk", *LISTED)
 
 
 def claim_rows(ids: list[int], *, contradicted: set[int], pickable: bool) -> list[SafeString]:
