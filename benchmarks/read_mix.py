@@ -2,9 +2,9 @@
 read throughput of `make load` (read throughput / login page's, target 0.25) on a machine whose cores
 are busy with other work, where timing the server itself says little.
 
-The mix is the load test's (benchmarks/load/locustfile.py): per 16 reads, the claim list's page 1 four
-times, a filtered page ("q=the" and a status) twice, a deep page twice, four claim pages, three readers and
-the activity feed. Each is asked for in process through Django's test client, signed in as an editor; the
+The mix is the load test's (benchmarks/load/locustfile.py): per 20 reads, the claim list's page 1 four
+times, a filtered page ("q=the" and a status) twice, a deep page twice, four claim pages and the suggested
+sources each page's script then fetches, three readers and the activity feed. Each is asked for in process through Django's test client, signed in as an editor; the
 CPU is this process's (Django) plus that of its PostgreSQL backend (read from /proc, so PostgreSQL on this
 machine only), per request. The ratio is the login page's CPU over the mix's: throughput at saturation
 goes as its inverse.
@@ -53,7 +53,8 @@ def mix(rounds: int) -> list[str]:
         urls += ["/claims/"] * 4
         urls += [f"/claims/?status={rnd.choice(['open', 'verified', 'disputed'])}&q=the" for _ in range(2)]
         urls += [f"/claims/?page={rnd.randint(2, pages)}" for _ in range(2)]
-        urls += [f"/claims/{rnd.choice(claims)}/" for _ in range(4)]
+        for pk in rnd.choices(claims, k=4):
+            urls += [f"/claims/{pk}/", f"/claims/{pk}/suggestions/"]
         urls += [f"/articles/{rnd.choice(articles)}/" for _ in range(3)]
         urls += ["/activity/"]
     return urls
@@ -74,7 +75,7 @@ def cpu_per_request(client: Client, urls: list[str], pid: int) -> tuple[float, f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=12, help="rounds of 16 reads")
+    parser.add_argument("--rounds", type=int, default=12, help="rounds of 20 reads")
     args = parser.parse_args()
     editor = get_user_model().objects.filter(groups__name="editor", is_active=True).first()
     if editor is None:
@@ -85,7 +86,7 @@ def main() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    for url in urls[:16]:  # warm: templates compiled, caches filled, as on a server that has been up
+    for url in urls[:20]:  # warm: templates compiled, caches filled, as on a server that has been up
         signed_in.get(url)
     anonymous.get("/accounts/login/")
     login = sum(cpu_per_request(anonymous, ["/accounts/login/"] * LOGINS, pid))

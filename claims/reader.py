@@ -107,7 +107,7 @@ class Shown:
             f' <span class="muted small">by {escape(self.by)}</span>'
             f' <details class="claim-suggestions" data-url="{escape(self.suggestions_url)}">'
             "<summary>Suggested sources</summary>"
-            f'<div class="claim-suggestions__body"><p class="small"><a href="{url}#suggestions">'
+            f'<div class="claim-suggestions__body"><p class="small"><a href="{url}?suggestions=1#suggestions">'
             "See them on the claim page</a></p></div></details></li>"
         )
 

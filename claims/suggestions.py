@@ -46,6 +46,7 @@ class Suggestion:
     snippet: SafeString  # the passage's text, escaped, with the matching words in <mark>…</mark>
     stance_hint: str  # "supports" | "contradicts" | "unclear"
     conflict: str  # "" or a short human text, e.g. 'different figure: 30 here, 40 in the claim'
+    by_meaning: bool = False  # whether its meaning counted (semantic mode, and its embedding is stored)
 
 
 def suggest(
@@ -96,13 +97,13 @@ def suggest(
             score = TEXT_WEIGHT_WITH_MEANING * score + (1 - TEXT_WEIGHT_WITH_MEANING) * meaning[pk]
         on_subject = coverage >= ON_SUBJECT or meaning.get(pk, 0) >= ON_SUBJECT
         conflict = numbers.conflict(claim_figures, passage_figures) if on_subject and not agrees else ""
-        scored.append((score, pk, conflict, on_subject))
+        scored.append((score, pk, conflict, on_subject, pk in meaning))
     scored.sort(key=lambda item: (-item[0], item[1]))
     best = scored[:limit]
     passages = (
         Passage.objects.select_related("article")
         .defer("article__body", "article__raw")
-        .in_bulk([pk for _, pk, _, _ in best])
+        .in_bulk([pk for _, pk, *_ in best])
     )
     return [
         Suggestion(
@@ -111,8 +112,9 @@ def suggest(
             snippet=snippet(texts[pk], found.terms, claim_figures),
             stance_hint=_stance(score, conflict, on_subject, claim_denies, bool(DENIALS.search(texts[pk]))),
             conflict=conflict,
+            by_meaning=by_meaning,
         )
-        for score, pk, conflict, on_subject in best
+        for score, pk, conflict, on_subject, by_meaning in best
     ]
 
 

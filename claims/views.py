@@ -159,8 +159,12 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "can_restore": permissions.can_restore(user),
         "stances": EvidenceLink.Stance.choices,
         "picked_sets": selectors.claim_sets_for(user).filter(selection=ClaimSet.Selection.PICKED),
-        **_suggestions(request, claim),
+        # Suggestions cost more than the rest of the page: the page's script fetches them once it is shown
+        # (claims:suggestions); without scripts, a link asks for the page with them.
+        "suggestions_shown": request.GET.get("suggestions") == "1",
     }
+    if context["suggestions_shown"]:
+        context.update(_suggestions(request, claim))
     return render(request, "claims/detail.html", context, status=status)
 
 
@@ -177,7 +181,8 @@ def _suggestions(request: HttpRequest, claim: Claim) -> dict:
 
 @require_GET
 def claim_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
-    """The suggestions panel alone: the reader fetches it when a claim's suggestions are opened."""
+    """The suggestions panel alone: the claim page fetches it once shown, the reader when a claim's
+    suggestions are opened."""
     return render(request, "partials/suggestions.html", _suggestions(request, _get_claim(pk)))
 
 

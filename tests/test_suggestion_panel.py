@@ -25,6 +25,11 @@ def suggested(content: str) -> list[int]:
     return [int(pk) for pk in re.findall(r'<li class="suggestion" data-passage="(\d+)"', content)]
 
 
+def with_suggestions(claim) -> str:
+    """The claim page with its suggestions in it, as asked for without scripts."""
+    return claim.get_absolute_url() + "?suggestions=1"
+
+
 def link_buttons(content: str) -> int:
     return content.count("data-link-suggestion")
 
@@ -35,7 +40,7 @@ def deaths(seeded):
 
 
 def test_the_claim_page_suggests_the_passages_of_other_seeds_that_report_the_deaths(editor_client, deaths):
-    content = editor_client.get(deaths.get_absolute_url()).content.decode()
+    content = editor_client.get(with_suggestions(deaths)).content.decode()
     section = content.split('id="suggestions"', 1)[1].split("</section>", 1)[0]
     assert "Suggested sources" in content
     passages = Passage.objects.in_bulk(suggested(section))
@@ -49,15 +54,28 @@ def test_the_claim_page_suggests_the_passages_of_other_seeds_that_report_the_dea
     assert link_buttons(section) == len(suggested(section)) > 2
 
 
+def test_the_claim_page_itself_leaves_its_suggestions_to_its_script_or_a_link(editor_client, deaths):
+    with CaptureQueriesContext(connection) as plain:
+        content = editor_client.get(deaths.get_absolute_url()).content.decode()
+    section = content.split('id="suggestions"', 1)[1].split("</section>", 1)[0]
+    assert suggested(section) == []
+    assert f'data-suggestions="{reverse("claims:suggestions", args=[deaths.pk])}"' in section
+    assert f'href="{with_suggestions(deaths)}#suggestions"' in section
+    assert "js/suggestions.js" in content
+    with CaptureQueriesContext(connection) as shown:
+        editor_client.get(with_suggestions(deaths))
+    assert len(plain) < len(shown)
+
+
 def seeded_own_article_absent(section: str, claim) -> bool:
     return claim.article.get_absolute_url() + '"' not in section
 
 
 def test_the_panel_says_which_mode_ranks_the_suggestions(editor_client, deaths, monkeypatch):
-    content = editor_client.get(deaths.get_absolute_url()).content.decode()
+    content = editor_client.get(with_suggestions(deaths)).content.decode()
     assert ("Text + meaning" if semantic.mode() == "semantic" else "Text search") in content
     monkeypatch.setattr(semantic, "_model", lambda: None)
-    content = editor_client.get(deaths.get_absolute_url()).content.decode()
+    content = editor_client.get(with_suggestions(deaths)).content.decode()
     assert "<strong>Text search</strong>: ranked by the words and figures" in content
     assert "Text + meaning" not in content
     assert suggested(content)
@@ -65,7 +83,7 @@ def test_the_panel_says_which_mode_ranks_the_suggestions(editor_client, deaths, 
 
 def test_viewers_see_suggestions_but_no_buttons_to_link_them(client, viewer, deaths):
     client.force_login(viewer)
-    content = client.get(deaths.get_absolute_url()).content.decode()
+    content = client.get(with_suggestions(deaths)).content.decode()
     assert suggested(content)
     assert link_buttons(content) == 0
     fragment = client.get(reverse("claims:suggestions", args=[deaths.pk])).content.decode()
@@ -73,7 +91,7 @@ def test_viewers_see_suggestions_but_no_buttons_to_link_them(client, viewer, dea
 
 
 def test_one_click_links_a_suggestion_with_its_stance_and_it_is_no_longer_suggested(editor_client, editor, deaths):
-    first = suggested(editor_client.get(deaths.get_absolute_url()).content.decode())[0]
+    first = suggested(editor_client.get(with_suggestions(deaths)).content.decode())[0]
     response = editor_client.post(
         reverse("claims:link-passage", args=[deaths.pk]), {"passage": first, "stance": "supports"}
     )
@@ -85,7 +103,7 @@ def test_one_click_links_a_suggestion_with_its_stance_and_it_is_no_longer_sugges
 
 
 def test_the_script_links_a_suggestion_and_is_answered_in_json(editor_client, deaths):
-    first = suggested(editor_client.get(deaths.get_absolute_url()).content.decode())[0]
+    first = suggested(editor_client.get(with_suggestions(deaths)).content.decode())[0]
     url = reverse("claims:link-passage", args=[deaths.pk])
     response = editor_client.post(url, {"passage": first, "stance": "context"}, headers={"X-Requested-With": "fetch"})
     assert response.status_code == 201
@@ -112,7 +130,7 @@ def test_the_reader_offers_each_claims_suggestions_without_working_them_out(edit
     content = editor_client.get(seeded["000"].get_absolute_url()).content.decode()
     for claim in (deaths, other):
         assert f'data-url="{reverse("claims:suggestions", args=[claim.pk])}"' in content
-        assert f'href="{claim.get_absolute_url()}#suggestions"' in content
+        assert f'href="{claim.get_absolute_url()}?suggestions=1#suggestions"' in content
     assert suggested(content) == []
     assert "js/suggestions.js" in content
 
@@ -121,7 +139,7 @@ def test_the_readers_fragment_is_the_claims_suggestions_alone(editor_client, dea
     response = editor_client.get(reverse("claims:suggestions", args=[deaths.pk]))
     content = response.content.decode()
     assert "<html" not in content and "csrfmiddlewaretoken" in content
-    assert suggested(content) == suggested(editor_client.get(deaths.get_absolute_url()).content.decode())
+    assert suggested(content) == suggested(editor_client.get(with_suggestions(deaths)).content.decode())
 
 
 def test_suggestions_send_anonymous_visitors_to_login(client, deaths):
@@ -142,7 +160,7 @@ def test_suggestions_cost_the_same_queries_however_many_articles_could_match(
 
     def queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
-            content = editor_client.get(reverse(url, args=[claim.pk])).content.decode()
+            content = editor_client.get(reverse(url, args=[claim.pk]), {"suggestions": 1}).content.decode()
         return len(captured), len(suggested(content))
 
     articles(range(3))

@@ -99,8 +99,8 @@ class Editor(FastHttpUser):
     @task(4)
     def claim_page(self):
         pk = self._some(CLAIMS)
-        if pk:
-            self._read(f"/claims/{pk}/", "claim page")
+        if pk and self._read(f"/claims/{pk}/", "claim page"):
+            self._read(f"/claims/{pk}/suggestions/", "claim page's suggestions")  # its script fetches them
 
     @task(3)
     def reader(self):

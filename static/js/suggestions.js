@@ -1,7 +1,9 @@
-/* Suggested sources: load a claim's suggestions in the reader when they are opened, and link one in place.
+/* Suggested sources: load a claim's suggestions on its page once shown and in the reader when they are
+ * opened, and link one in place.
  *
- * Without this script the reader's "Suggested sources" leads to the claim page, and each Supports /
- * Contradicts / Context button is a plain form POST that returns to the claim's sources.
+ * Without this script the claim page and the reader's "Suggested sources" link to the claim page with its
+ * suggestions, and each Supports / Contradicts / Context button is a plain form POST that returns to the
+ * claim's sources.
  * In the reader, a claim just tagged opens its suggestions (reader.js sends "claim-tagged").
  */
 (function () {
@@ -66,6 +68,24 @@
       details.open = true;
     }
   });
+
+  // --- The claim page: its suggestions fetched once the page is shown, so the page does not wait ---------
+
+  var holder = document.querySelector("[data-suggestions]");
+  if (holder) {
+    holder.setAttribute("aria-busy", "true");
+    fetchText(holder.dataset.suggestions).then(function (html) {
+      holder.innerHTML = html;
+    }, function () {
+      // The link already there still shows them, with the page.
+      var p = document.createElement("p");
+      p.className = "small";
+      p.textContent = "The suggestions could not be loaded.";
+      holder.prepend(p);
+    }).then(function () {
+      holder.removeAttribute("aria-busy");
+    });
+  }
 
   // --- Linking a suggestion with one click ------------------------------------------------------
 
