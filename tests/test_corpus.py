@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 
@@ -211,3 +211,13 @@ def test_its_pages_read_the_corpus(corpus, client):
     assert "tagged the claim" in story and ("no longer stands" in story or "stood on" in story)
     activity = client.get(reverse("activity")).content.decode()
     assert "corpus-" in activity and "needs review" in activity
+
+
+def test_it_leaves_the_planner_statistics_of_what_it_wrote(corpus):
+    # The passage search tells common words from PostgreSQL's statistics: a fresh corpus must have them.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'articles_passage' AND attname = 'search'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_passage'")
+        assert cursor.fetchone()[0] >= 1
