@@ -9,7 +9,7 @@ DEV    := DEBUG=1
 WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
 SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
-.PHONY: run serve load bench test lint e2e browser check-deploy clean
+.PHONY: run serve load bench backup restore test lint e2e browser check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -66,6 +66,15 @@ load: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
+
+# A consistent snapshot of the database (DATABASE_URL, or the SQLite file) and the stored files, and its
+# restore: see the README's "Backups". OUTPUT=path names the snapshot (default var/backups/).
+backup: $(VENV)/.installed
+	$(PYTHON) manage.py backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/workbench-YYYYmmdd-HHMMSS.tar.gz" >&2; exit 2; }
+	$(PYTHON) manage.py restore "$(FILE)"
 
 test: $(VENV)/.installed lint
 	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
