@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Passage
 from claims import semantic
-from claims.models import EvidenceLink
+from claims.models import EvidenceLink, PassageEmbedding
 from tests.factories import ArticleFactory, ClaimFactory
 
 DEATHS = "three confirmed deaths"
@@ -170,3 +170,16 @@ def test_suggestions_cost_the_same_queries_however_many_articles_could_match(
     # PostgreSQL counts the search's common words in two queries.
     assert small[0] == large[0] <= (21 if url == "claims:detail" else 15) + (connection.vendor == "postgresql")
     assert (small[1], large[1]) == (6, 8)
+
+
+@pytest.mark.skipif(semantic.mode() != "semantic", reason="the semantic extra is not installed")
+def test_a_suggestion_whose_meaning_is_not_read_yet_says_it_is_ranked_by_its_words(editor_client, deaths):
+    sum(semantic.embed_passages())  # every passage read, as the worker does after an import
+    url = reverse("claims:suggestions", args=[deaths.pk])
+    first = suggested(editor_client.get(url).content.decode())[0]
+    hint = "(by its words: its meaning is not read yet)"
+    assert hint not in editor_client.get(url).content.decode()
+    PassageEmbedding.objects.filter(passage_id=first).delete()
+    content = editor_client.get(url).content.decode()
+    item = content.split(f'data-passage="{first}"', 1)[1].split("</li>", 1)[0]
+    assert hint in item and content.count(hint) == 1
