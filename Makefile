@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	@$(DEV) $(PYTHON) manage.py demo_setup
 	@echo "Serving the workbench on http://127.0.0.1:$(PORT)/ (with a background worker for imports and exports)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(SERVE) $(PYTHON) manage.py db_worker & worker=$$!; \
+	$(SERVE) $(PYTHON) manage.py db_worker --no-reload & worker=$$!; \
 	$(SERVE) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: PostgreSQL, DEBUG off, collected static files served by WhiteNoise,

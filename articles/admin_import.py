@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from articles import services, tasks
 from articles.models import ImportBatch
 from articles.reports import batch_parts, report_json
+from workbench import leases
 from workbench.jobs import job_status
 
 
@@ -42,7 +43,7 @@ def import_start(request: HttpRequest, admin_site) -> HttpResponse:
         except ValidationError as error:
             form.add_error("files", error)
         else:
-            tasks.preview_import.enqueue(batch.pk)
+            leases.enqueue(tasks.preview_import, batch)
             return redirect("admin:articles_article_import_batch", batch.pk)
     context = {
         **admin_site.each_context(request),
@@ -68,6 +69,7 @@ def import_batch(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
         "page": page,
         "rows": rows,
         "shown": f"Records {first:,}–{first + len(rows) - 1:,} of {total:,}" if rows else "",
+        "resumable": services.import_batch_resumable(batch),
     }
     return render(request, "admin/articles/import_batch.html", context)
 
@@ -80,7 +82,7 @@ def import_confirm(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        tasks.run_import.enqueue(batch.pk)
+        leases.enqueue(tasks.run_import, batch)
     return redirect("admin:articles_article_import_batch", batch.pk)
 
 

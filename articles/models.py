@@ -24,7 +24,7 @@ class EqualityIndex(models.Index):
 NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-imported_at", "-id")
 
 
-class ImportBatch(JobProgress, models.Model):
+class ImportBatch(JobProgress):
     """One run of an import: who brought which files in, through which channel, and what became of each record."""
 
     class Status(models.TextChoices):
@@ -51,6 +51,9 @@ class ImportBatch(JobProgress, models.Model):
     imported = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Chunks of the import committed, each with its report part and the counts above: where a resumed
+    # import goes on from.
+    chunks_committed = models.PositiveIntegerField(default=0)
 
     done_field, total_field = "records_done", "records_total"
     working_statuses = frozenset({Status.UPLOADED, Status.PREVIEWING, Status.QUEUED, Status.RUNNING})

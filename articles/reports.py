@@ -87,10 +87,13 @@ def batch_parts(batch: ImportBatch) -> Iterator[list[dict]]:
 class ImportReport:
     """Counts in memory; rows in parts, written as each chunk is decided."""
 
-    def __init__(self, batch: ImportBatch | None = None):
+    def __init__(self, batch: ImportBatch | None = None, *, resumed: bool = False):
         self.batch = batch
         self.counts = {NEW: 0, DUPLICATE: 0, REJECTED: 0}
         self._written = 0
+        if resumed:  # an import going on after the chunks its batch has committed
+            self.counts = {NEW: batch.imported, DUPLICATE: batch.duplicates, REJECTED: batch.rejected}
+            self._written = batch.chunks_committed
         self._spool = None if batch else tempfile.TemporaryFile("w+", encoding="utf-8")
 
     def keep(self, rows: list[dict]) -> None:
@@ -101,9 +104,12 @@ class ImportReport:
             ImportReportPart.objects.create(batch=self.batch, index=self._written, rows=rows)
         self._written += 1
 
-    def count(self, rows: list[dict]) -> None:
+    def counted(self, rows: list[dict]) -> dict[str, int]:
+        """The counts with `rows` added (kept once the rows are committed)."""
+        counts = dict(self.counts)
         for row in rows:
-            self.counts[row["outcome"]] += 1
+            counts[row["outcome"]] += 1
+        return counts
 
     def parts(self) -> Iterator[list[dict]]:
         if not self._spool:

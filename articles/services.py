@@ -1,14 +1,15 @@
 """Writes for articles: importing files, streaming and in batches, into articles with their provenance,
 history and versions, and the job that writes their passages (`articles.passages`)."""
 
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles.history import METADATA
@@ -18,7 +19,10 @@ from articles.passages import write_passages
 from articles.reports import DUPLICATE, NEW, REJECTED, ImportReport, record_row
 from articles.signals import metadata_changed, version_created
 from articles.text import content_hash
+from workbench import leases
 from workbench.audit import IMPORT, audit_channel, bulk_create_with_history, current_channel
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500  # records written per transaction: large enough to be fast, small enough to show progress
 
@@ -34,41 +38,78 @@ def import_sources(
     user,
     batch: ImportBatch | None = None,
     dry_run: bool = False,
-    on_progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import every record of every source; a bad record is reported and never stops the others.
 
     Records stream from the files and are written CHUNK at a time, each chunk in one transaction with
-    its part of the report. A dry run writes no articles and says what would happen to each record;
-    its report goes to the batch when one is given (the admin's preview) and nowhere else otherwise.
+    its part of the report and the batch's counts, so the counts always match what was committed. A
+    dry run writes no articles and says what would happen to each record; its report goes to the batch
+    when one is given (the admin's preview) and nowhere else otherwise.
+
+    The batch is this process's job (`workbench.leases`) and beats as records are read. An import given
+    a batch with chunks already committed (resumed after its process vanished) goes on after them.
     """
     sources = list(sources)
     if batch is None and not dry_run:
-        batch = ImportBatch.objects.create(imported_by=user, channel=current_channel(), files=[s.name for s in sources])
-    report = ImportReport(batch=batch)
+        batch = ImportBatch.objects.create(
+            imported_by=user,
+            channel=current_channel(),
+            files=[s.name for s in sources],
+            runner=leases.runner_id(),
+            heartbeat_at=timezone.now(),
+        )
+    resumed = bool(batch and not dry_run and batch.chunks_committed)
+    report = ImportReport(batch=batch, resumed=resumed)
     try:
-        if batch:
+        if batch and not resumed:
             batch.report_parts.all().delete()  # an import replaces the rows of its preview
+        items = records(sources, limits=Limits.from_settings())
+        heartbeat = leases.Heartbeat(batch) if batch else None
         with audit_channel(IMPORT):
-            for chunk in _chunks(records(sources, limits=Limits.from_settings()), CHUNK):
+            chunks = _chunks(heartbeat.beating(items) if heartbeat else items, CHUNK)
+            for chunk in islice(chunks, batch.chunks_committed if resumed else 0, None):
                 _store(chunk, user=user, batch=batch, report=report, dry_run=dry_run)
-                if on_progress:
-                    on_progress(report)
+                if heartbeat and dry_run:
+                    heartbeat(**tallies(report.counts))  # the preview's counts so far
     except BaseException as exc:  # Ctrl-C included
-        if batch and not dry_run:  # what was written stays, with its report; the batch says it stopped
-            _tally(batch, report)
-            batch.status, batch.failure = (
-                ImportBatch.Status.FAILED,
-                f"The import stopped: {str(exc) or type(exc).__name__}",
-            )
-            batch.save()
+        if batch and not dry_run:
+            _stopped(batch, exc)
         raise
-    if batch:
-        _tally(batch, report)
-        if not dry_run:
-            batch.status, batch.finished_at = ImportBatch.Status.DONE, timezone.now()
-        batch.save()
+    if batch and not dry_run:
+        leases.finish(batch, status=ImportBatch.Status.DONE, finished_at=timezone.now())
     return report
+
+
+def tallies(counts: dict[str, int]) -> dict[str, int]:
+    """A batch's count fields for a report's counts."""
+    return {
+        "records_done": sum(counts.values()),
+        "imported": counts[NEW],
+        "duplicates": counts[DUPLICATE],
+        "rejected": counts[REJECTED],
+    }
+
+
+def _stopped(batch: ImportBatch, exc: BaseException) -> None:
+    """What was written stays, with its report and counts; the batch says the import stopped, unless
+    another process took it over. A lost connection is opened again to say so; if even that fails, the
+    sweep of abandoned jobs will."""
+    if isinstance(exc, leases.JobLost):
+        return
+    try:
+        connection.close_if_unusable_or_obsolete()
+        if not isinstance(exc, Exception) and batch.uploads.exists():
+            # The worker was stopped (a second Ctrl-C, SIGTERM), not the import: the next worker goes on.
+            leases.finish(batch, status=ImportBatch.Status.QUEUED)
+            return
+        leases.finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            finished_at=timezone.now(),
+            failure=f"The import stopped after {batch.records_done:,} records: {str(exc) or type(exc).__name__}",
+        )
+    except Exception:
+        logger.exception("Could not record that import #%s stopped", batch.pk)
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -122,9 +163,11 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
 
     if dry_run:
         report.keep(rows)
-        report.count(rows)
+        report.counts = report.counted(rows)
         return
     with transaction.atomic():
+        if batch:
+            leases.hold(batch)
         try:
             with transaction.atomic():
                 _write([article for _, article in new], user)
@@ -141,7 +184,14 @@ def _store(chunk: list[ArticleDraft | Rejected], *, user, batch, report: ImportR
             if row["outcome"] == DUPLICATE:
                 row["detail"] = _of(row["article_id"], "duplicate")
         report.keep(rows)
-    report.count(rows)  # once committed: the counts never include a chunk that was rolled back
+        counts = report.counted(rows)
+        if batch:
+            committed = {**tallies(counts), "chunks_committed": batch.chunks_committed + 1}
+            ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **committed)
+    report.counts = counts  # once committed: the counts never include a chunk that was rolled back
+    if batch:
+        for name, value in committed.items():
+            setattr(batch, name, value)
 
 
 def article_from_draft(draft: ArticleDraft, digest: str, *, user, batch, previous: Article | None) -> Article:
@@ -282,56 +332,50 @@ def _set_status(batch: ImportBatch, status: str, **fields) -> None:
     batch.save(update_fields=["status", *fields])
 
 
-def _progress(batch: ImportBatch) -> Callable[[ImportReport], None]:
-    def update(report: ImportReport) -> None:
-        _tally(batch, report)
-        batch.save(update_fields=TALLIES)
-
-    return update
-
-
-TALLIES = ["records_done", "imported", "duplicates", "rejected"]
-
-
-def _tally(batch: ImportBatch, report: ImportReport) -> None:
-    batch.records_done = report.records_seen
-    batch.imported, batch.duplicates, batch.rejected = (
-        report.counts[NEW],
-        report.counts[DUPLICATE],
-        report.counts[REJECTED],
-    )
+NO_COUNTS = dict.fromkeys(["records_done", "imported", "duplicates", "rejected", "chunks_committed"], 0)
 
 
 def import_batch_preview(*, batch_id: int) -> ImportBatch:
     """Dry-run an uploaded batch: what would become of each record, written nowhere but the batch."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    _set_status(batch, ImportBatch.Status.PREVIEWING, **dict.fromkeys(TALLIES, 0))
+    if batch.status != ImportBatch.Status.UPLOADED:  # previewed already: a task run twice
+        return batch
+    leases.take(batch, status=ImportBatch.Status.PREVIEWING, **NO_COUNTS)
     try:
-        report = import_sources(
-            sources=_uploaded_sources(batch),
-            user=batch.imported_by,
-            batch=batch,
-            dry_run=True,
-            on_progress=_progress(batch),
-        )
-    except Exception as exc:
-        _set_status(batch, ImportBatch.Status.FAILED, failure=f"The preview failed: {exc}")
+        report = import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, dry_run=True)
+    except leases.JobLost:
         raise
-    _set_status(batch, ImportBatch.Status.PREVIEWED, records_total=report.records_seen)
+    except Exception as exc:
+        leases.finish(batch, status=ImportBatch.Status.FAILED, failure=f"The preview failed: {exc}")
+        raise
+    leases.finish(
+        batch, status=ImportBatch.Status.PREVIEWED, records_total=report.records_seen, **tallies(report.counts)
+    )
     return batch
 
 
+def import_batch_resumable(batch: ImportBatch) -> bool:
+    """A confirmed import that failed can be run again: it goes on after its last committed chunk."""
+    return batch.status == ImportBatch.Status.FAILED and batch.records_total is not None and batch.uploads.exists()
+
+
 def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
-    if batch.status != ImportBatch.Status.PREVIEWED:
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user, records_done=0)
+    elif import_batch_resumable(batch):
+        _set_status(batch, ImportBatch.Status.QUEUED, failure="", finished_at=None, runner="")
+    else:
         raise ValidationError(
             f"This import is {batch.get_status_display().lower()}; only a previewed one can be confirmed."
         )
-    _set_status(batch, ImportBatch.Status.QUEUED, imported_by=user, records_done=0)
     return batch
 
 
 def import_batch_run(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
-    _set_status(batch, ImportBatch.Status.RUNNING, **dict.fromkeys(TALLIES, 0), started_at=timezone.now())
-    import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch, on_progress=_progress(batch))
+    if batch.status != ImportBatch.Status.QUEUED:  # run already: a task run twice
+        return batch
+    fresh = {} if batch.chunks_committed else {**NO_COUNTS, "started_at": timezone.now()}
+    leases.take(batch, status=ImportBatch.Status.RUNNING, **fresh)
+    import_sources(sources=_uploaded_sources(batch), user=batch.imported_by, batch=batch)
     return batch

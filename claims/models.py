@@ -230,7 +230,7 @@ class ClaimSet(models.Model):
         return reverse("claims:set-detail", args=[self.pk])
 
 
-class Export(JobProgress, models.Model):
+class Export(JobProgress):
     """One export, as it was asked for and what came out: who, what, when, and the file's checksum."""
 
     class Format(models.TextChoices):

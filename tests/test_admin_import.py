@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models.signals import post_save
 from django.urls import reverse
 
 from articles import services
@@ -99,22 +98,19 @@ def test_a_batch_is_confirmed_only_once(admin_client):
     assert Article.objects.count() == 4
 
 
-def test_progress_is_saved_as_the_job_runs(admin_client, monkeypatch):
+def test_progress_is_saved_with_each_chunk_as_the_job_runs(admin_client, monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 2)
-    seen = []
+    seen, store = [], services._store
 
-    def record(sender, instance, update_fields=None, **kwargs):
-        if update_fields and "records_done" in update_fields:
-            seen.append((instance.status, instance.records_done))
+    def observed(chunk, *, batch, **kwargs):
+        store(chunk, batch=batch, **kwargs)
+        if not kwargs["dry_run"]:
+            seen.append(ImportBatch.objects.values_list("status", "records_done", "chunks_committed").get(pk=batch.pk))
 
-    post_save.connect(record, sender=ImportBatch)
-    try:
-        batch = start(admin_client)
-        admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
-    finally:
-        post_save.disconnect(record, sender=ImportBatch)
-    running = [done for status, done in seen if status == "running"]
-    assert running[0] == 0 and running == sorted(running) and 2 in running and running[-1] == 5
+    monkeypatch.setattr(services, "_store", observed)
+    batch = start(admin_client)
+    admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
+    assert seen == [("running", 2, 1), ("running", 4, 2), ("running", 5, 3)]
     status = admin_client.get(reverse("admin:articles_article_import_status", args=[batch.pk])).json()
     assert status == {"status": "done", "label": "Done", "done": 5, "total": 5, "percent": 100, "working": False}
 
@@ -175,10 +171,28 @@ def test_an_import_that_stops_half_way_reports_exactly_what_it_stored(admin_clie
         write(articles, user)
 
     monkeypatch.setattr(services, "_write", fail_the_second_chunk)
+    previewed = (batch.imported, batch.duplicates, batch.rejected, batch.records_total)
+    services.import_batch_confirm(batch=batch, user=batch.imported_by)
     with pytest.raises(RuntimeError):
         services.import_batch_run(batch_id=batch.pk)
     batch.refresh_from_db()
-    assert (batch.status, batch.failure) == ("failed", "The import stopped: disk full")
+    assert (batch.status, batch.failure) == ("failed", "The import stopped after 2 records: disk full")
     reported = [row["article_id"] for part in batch.report_parts.all() for row in part.rows]
     assert reported == list(Article.objects.order_by("pk").values_list("pk", flat=True)) and len(reported) == 2
-    assert (batch.imported, batch.records_done) == (2, 2)
+    assert (batch.imported, batch.records_done, batch.chunks_committed) == (2, 2, 1)
+
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
+    assert "Resume: import the records after the 2 done" in page
+    admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))  # resumed: the rest
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure) == ("done", "")
+    assert (batch.imported, batch.duplicates, batch.rejected, batch.records_done) == previewed
+    imported = [
+        row["article_id"]
+        for part in batch.report_parts.order_by("index")
+        for row in part.rows
+        if row["outcome"] == "new"
+    ]
+    assert (
+        imported == list(Article.objects.order_by("pk").values_list("pk", flat=True)) and len(imported) == previewed[0]
+    )

@@ -134,7 +134,8 @@ def test_a_command_line_import_is_done_when_it_ends_and_failed_when_it_stops(db,
     with pytest.raises(OSError):
         call_command("import_articles", str(tmp_path / "b.txt"))
     stopped = ImportBatch.objects.latest("pk")
-    assert (stopped.status, stopped.failure, stopped.finished_at) == ("failed", "The import stopped: disk full", None)
+    assert (stopped.status, stopped.failure) == ("failed", "The import stopped after 0 records: disk full")
+    assert stopped.finished_at and not stopped.runner
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -143,7 +144,7 @@ def test_a_command_line_import_is_done_when_it_ends_and_failed_when_it_stops(db,
     with pytest.raises(KeyboardInterrupt):
         call_command("import_articles", str(tmp_path / "b.txt"))
     stopped = ImportBatch.objects.latest("pk")
-    assert (stopped.status, stopped.failure) == ("failed", "The import stopped: KeyboardInterrupt")
+    assert (stopped.status, stopped.failure) == ("failed", "The import stopped after 0 records: KeyboardInterrupt")
 
 
 def test_an_imported_articles_first_history_record_is_the_article_as_imported(db, admin_user):

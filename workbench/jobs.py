@@ -3,12 +3,22 @@
 A model mixes JobProgress in and says which of its fields count the work done and the work there is,
 and in which statuses it is still waiting or working. Its page shows templates/partials/progress.html,
 which static/js/progress.js moves from the job's status URL, a view returning `job_status(job)`.
+It also carries the job's lease (`workbench.leases`): who runs it and when it last showed it was alive.
 """
 
+from django.db import models
 from django.http import JsonResponse
 
 
-class JobProgress:
+class JobProgress(models.Model):
+    runner = models.CharField(max_length=100, blank=True, help_text="The process running the job (host:pid:token).")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When its runner last showed it was alive.")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task that runs it, if any.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started after the first, on resuming.")
+
+    class Meta:
+        abstract = True
+
     done_field: str
     total_field: str
     working_statuses: frozenset[str]  # queued or running: the page keeps polling

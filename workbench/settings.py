@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_tasks",
+    "workbench",  # before django_tasks_db: its db_worker command adds the recovery of abandoned jobs
     "django_tasks_db",
-    "workbench",
     "articles",
     "claims",
 ]
@@ -200,6 +200,14 @@ WORKBENCH_ORGANISATION_NAME = os.getenv("WORKBENCH_ORGANISATION_NAME", "Workbenc
 WORKBENCH_ORGANISATION_URL = os.getenv("WORKBENCH_ORGANISATION_URL", "")
 WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "").rstrip("/")
 WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = envint("WORKBENCH_EXPORT_STREAM_MAX_CLAIMS", "5000")
+
+# Jobs that end (workbench/leases.py): a running import or export shows it is alive at least every
+# LEASE / 9 seconds; one silent for longer, or whose process is gone from this machine, is resumed by
+# the next worker (at most MAX_ATTEMPTS runs in all) or marked failed. Background tasks without a job of
+# their own (passages, embeddings) are run again when their worker is gone or after TASK_TIMEOUT.
+WORKBENCH_JOB_LEASE_SECONDS = envint("WORKBENCH_JOB_LEASE_SECONDS", "45")
+WORKBENCH_JOB_MAX_ATTEMPTS = envint("WORKBENCH_JOB_MAX_ATTEMPTS", "3")
+WORKBENCH_TASK_TIMEOUT_SECONDS = envint("WORKBENCH_TASK_TIMEOUT_SECONDS", "3600")
 
 # --- More than one server: shared cache and sessions, object storage, a read replica -------------
 # Each is off until its variable is set; with none set the workbench keeps its state on one machine.

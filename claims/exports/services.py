@@ -17,6 +17,7 @@ from claims.exports.formats import TEXT_FORMATS
 from claims.exports.records import claim_records
 from claims.models import Claim, ClaimSet, Export
 from claims.selectors import selected_claims, withheld_claims
+from workbench import leases
 
 BUFFER = 2**16  # bytes per chunk sent
 PROGRESS_EVERY = 2000  # claims written between two saves of the progress bar's count
@@ -73,6 +74,7 @@ def withheld_note(count: int) -> str:
 def export_stream(export: Export) -> Iterator[bytes]:
     """The export's bytes, in chunks; the record gets its checksum and size once the last is out."""
     digest, size, complete = hashlib.sha256(), 0, False
+    leases.take(export, claims_done=0)
     try:
         for chunk in _buffered(_chunks(export)):
             digest.update(chunk)
@@ -100,6 +102,8 @@ def export_write(export: Export, out: BinaryIO) -> None:
 def export_run(export_id: int) -> None:
     """A background export: written to a temporary file, then kept in the default storage."""
     export = Export.objects.select_related("claim_set", "created_by").get(pk=export_id)
+    if export.status != Export.Status.RUNNING:  # written already: a task run twice
+        return
     with tempfile.TemporaryFile() as out:
         export_write(export, out)
         out.seek(0)
@@ -149,15 +153,16 @@ class _Progress:
     """Claims written so far, saved on the record every PROGRESS_EVERY (a bundle reads them once per format)."""
 
     def __init__(self, export: Export):
-        self.export, self.rounds, self.done = export, 1, 0
+        self.heartbeat, self.rounds, self.done = leases.Heartbeat(export), 1, 0
 
     def counted(self, records: Iterator[dict]) -> Iterator[dict]:
         for record in records:
             yield record
             self.done += 1
             if self.done % PROGRESS_EVERY == 0:
-                claims_done = self.done // self.rounds
-                Export.objects.filter(pk=self.export.pk).update(claims_done=claims_done)
+                self.heartbeat(claims_done=self.done // self.rounds)
+            else:
+                self.heartbeat()
 
 
 def _buffered(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -176,6 +181,4 @@ def _finish(export: Export, **fields) -> None:
     fields["finished_at"] = timezone.now()
     if fields["status"] == Export.Status.DONE:
         fields["claims_done"] = export.claim_count
-    Export.objects.filter(pk=export.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(export, name, value)
+    leases.finish(export, **fields)  # nothing, if another process took the export over

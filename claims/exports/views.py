@@ -13,6 +13,7 @@ from claims.exports import services, tasks
 from claims.forms import ExportForm
 from claims.models import Claim, ClaimSet, Export
 from claims.rules import JUDGED
+from workbench import leases
 from workbench.audit import WEB
 from workbench.jobs import job_status
 
@@ -44,7 +45,7 @@ def export_claims(request: HttpRequest) -> HttpResponse:
         )
         if export.claim_count <= settings.WORKBENCH_EXPORT_STREAM_MAX_CLAIMS:
             return _streamed(export)
-        tasks.run_export.enqueue(export.pk)
+        leases.enqueue(tasks.run_export, export)
         return redirect(export)
     context = {
         "form": form,

@@ -45,18 +45,13 @@ def admin_site(roles, live_server, settings):
 
 
 def run_slowly(job, monkeypatch, batch_id):
-    progress = services._progress
+    store = services._store
 
-    def slow(batch):
-        update = progress(batch)
+    def slow(*args, **kwargs):
+        store(*args, **kwargs)
+        time.sleep(0.4)
 
-        def step(report):
-            update(report)
-            time.sleep(0.4)
-
-        return step
-
-    monkeypatch.setattr(services, "_progress", slow)
+    monkeypatch.setattr(services, "_store", slow)
     monkeypatch.setattr(services, "CHUNK", 3)
     thread = threading.Thread(target=job, kwargs={"batch_id": batch_id})
     thread.start()
