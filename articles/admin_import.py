@@ -60,7 +60,7 @@ def import_batch(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
     page = Paginator(batch.report_parts.order_by("index"), 1).get_page(request.GET.get("page"))
     rows = page.object_list[0].rows if page.object_list else []
     first = (page.number - 1) * services.CHUNK + 1
-    previewed = batch.status in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.QUEUED)
+    previewed = batch.status in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.QUEUED, ImportBatch.Status.EXPIRED)
     total = (batch.records_total if previewed else None) or batch.records_done
     context = {
         **admin_site.each_context(request),

@@ -8,8 +8,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from articles.checks import importer_libraries
         from articles.passages import write_passages
-        from articles.recovery import recover_imports
+        from articles.recovery import expire_uploads, recover_imports
         from workbench import leases
 
         checks.register(importer_libraries, "importers")
         leases.register(recover=recover_imports, retry=[write_passages])
+        leases.register(recover=expire_uploads)

@@ -35,6 +35,7 @@ class ImportBatch(JobProgress):
         RUNNING = "running", "Importing"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
     records_total = models.PositiveIntegerField(null=True, blank=True, help_text="Known once a preview has run.")

@@ -1,7 +1,15 @@
-"""Imports whose process vanished (`workbench.leases`): an uploaded batch is resumed where its last
-committed chunk ended, up to WORKBENCH_JOB_MAX_ATTEMPTS runs; any other ends as failed with what it did."""
+"""What imports leave behind, dealt with by the sweep (`workbench.leases`).
+
+An import whose process vanished: an uploaded batch is resumed where its last committed chunk ended, up
+to WORKBENCH_JOB_MAX_ATTEMPTS runs; any other ends as failed with what it did. An upload nobody
+confirmed (or resumed) within WORKBENCH_IMPORT_UPLOAD_EXPIRY_HOURS: its files are deleted.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from articles import tasks
@@ -48,3 +56,35 @@ def _failure(batch: ImportBatch, previewing: bool) -> str:
     if batch.uploads.exists():
         return f"The import stopped: the process running it ended, {batch.attempts + 1} times. {what}; resume it to import the rest."
     return f"The import stopped: the process running it ended. {what}; run the same import again to import the rest (what was imported is reported as duplicates)."
+
+
+def expire_uploads() -> list[str]:
+    hours = settings.WORKBENCH_IMPORT_UPLOAD_EXPIRY_HOURS
+    now = timezone.now()
+    cutoff = now - timedelta(hours=hours)
+    waiting = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED],
+        started_at__lt=cutoff,
+        uploads__isnull=False,
+    ).distinct()
+    done = []
+    for batch in waiting:
+        if max(moment for moment in (batch.started_at, batch.heartbeat_at, batch.finished_at) if moment) >= cutoff:
+            continue
+        if batch.status == ImportBatch.Status.PREVIEWED:
+            outcome = {
+                "status": ImportBatch.Status.EXPIRED,
+                "finished_at": now,
+                "failure": f"Not confirmed within {hours} hours: the uploaded files were deleted. Upload them again to import.",
+            }
+        else:
+            outcome = {"failure": f"{batch.failure} The uploaded files were deleted after {hours} hours."}
+        with transaction.atomic():
+            if not ImportBatch.objects.filter(pk=batch.pk, status=batch.status, runner="").update(**outcome):
+                continue  # confirmed or resumed meanwhile
+            stored = list(batch.uploads.values_list("file", flat=True))
+            batch.uploads.all().delete()
+        for name in stored:  # once the batch no longer names them
+            default_storage.delete(name)
+        done.append(f"Import #{batch.pk}: its uploads were deleted, unconfirmed for {hours} hours.")
+    return done

@@ -3,13 +3,17 @@
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ImportBatch, UploadedFile
+from workbench import leases
 
 
 def story(n: int) -> dict:
@@ -42,6 +46,12 @@ def start(client) -> ImportBatch:
     response = client.post(reverse("admin:articles_article_import"), {"files": upload_set()})
     assert response.status_code == 302, response.content.decode()[:500]
     return ImportBatch.objects.get()
+
+
+def start_another(client) -> ImportBatch:
+    response = client.post(reverse("admin:articles_article_import"), {"files": upload_set()})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return ImportBatch.objects.latest("pk")
 
 
 def test_the_article_list_in_the_admin_links_to_the_import_page(admin_client):
@@ -196,3 +206,42 @@ def test_an_import_that_stops_half_way_reports_exactly_what_it_stored(admin_clie
     assert (
         imported == list(Article.objects.order_by("pk").values_list("pk", flat=True)) and len(imported) == previewed[0]
     )
+
+
+def aged(batch: ImportBatch, hours: float) -> None:
+    then = timezone.now() - timedelta(hours=hours)
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=then, heartbeat_at=then, finished_at=None)
+
+
+def test_an_upload_not_confirmed_in_time_is_deleted_and_its_page_says_so(admin_client, settings):
+    settings.WORKBENCH_IMPORT_UPLOAD_EXPIRY_HOURS = 24
+    old, recent = start(admin_client), start_another(admin_client)
+    stored = list(old.uploads.values_list("file", flat=True))
+    assert all(default_storage.exists(name) for name in stored)
+    aged(old, 25)
+    aged(recent, 23)
+    assert leases.sweep() == [f"Import #{old.pk}: its uploads were deleted, unconfirmed for 24 hours."]
+    old.refresh_from_db()
+    assert old.status == "expired" and not old.uploads.exists()
+    assert not any(default_storage.exists(name) for name in stored)
+    assert recent.uploads.count() == 2 and ImportBatch.objects.get(pk=recent.pk).status == "previewed"
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[old.pk])).content.decode()
+    assert "Not confirmed within 24 hours: the uploaded files were deleted. Upload them again to import." in page
+    assert "Preview: 4 to import" in page and "Confirm:" not in page
+    admin_client.post(reverse("admin:articles_article_import_confirm", args=[old.pk]))
+    assert ImportBatch.objects.get(pk=old.pk).status == "expired" and not Article.objects.exists()
+
+
+def test_a_failed_import_keeps_its_uploads_for_resuming_until_they_expire(admin_client, monkeypatch, settings):
+    monkeypatch.setattr(services, "_write", lambda articles, user: (_ for _ in ()).throw(RuntimeError("disk full")))
+    batch = start(admin_client)
+    admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "failed" and services.import_batch_resumable(batch)
+    aged(batch, settings.WORKBENCH_IMPORT_UPLOAD_EXPIRY_HOURS + 1)
+    leases.sweep()
+    batch.refresh_from_db()
+    assert batch.status == "failed" and not services.import_batch_resumable(batch)
+    assert batch.failure.endswith("disk full The uploaded files were deleted after 72 hours.")
+    page = admin_client.get(reverse("admin:articles_article_import_batch", args=[batch.pk])).content.decode()
+    assert "Resume:" not in page
