@@ -9,16 +9,27 @@ DEV    := DEBUG=1
 WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
 SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
-.PHONY: run serve load bench backup restore test lint e2e browser check-deploy clean
+.PHONY: run serve load bench backup restore lock test lint e2e browser check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet -e ".[dev]"
+# Every install comes from requirements.lock: the exact version and hashes of everything `.[dev,bench]`
+# needs (the prod and semantic extras included), then the project itself from this tree. Reinstalls when
+# either file changes. After changing pyproject.toml's dependencies, `make lock` writes the lock again.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PYTHON) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# pip-tools resolves on this machine's registries (torch's CPU build comes from its wheel folder); the
+# project's own line (its extras name it) is dropped: the tree is installed as itself.
+lock: | $(PYTHON)
+	$(PYTHON) -m pip install --quiet "pip-tools==7.6.2"
+	$(PYTHON) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra dev --extra bench --output-file requirements.lock pyproject.toml
+	sed -i '/^# WARNING: pip install will require/,/^    # via workbench (pyproject.toml)/d' requirements.lock
 
 run: $(VENV)/.installed
 	$(DEV) $(PYTHON) manage.py migrate --no-input
@@ -60,12 +71,8 @@ bench: $(VENV)/.installed
 	PYTHON=$(PYTHON) benchmarks/run
 
 load: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
-load: $(VENV)/.bench-installed
+load: $(VENV)/.installed
 	DATABASE_URL=$(DATABASE_URL) $(PYTHON) benchmarks/load/run.py --host http://127.0.0.1:$(PORT) $(LOAD_ARGS)
-
-$(VENV)/.bench-installed: pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet -e ".[dev,bench]"
-	touch $@
 
 # A consistent snapshot of the database (DATABASE_URL, or the SQLite file) and the stored files, and its
 # restore: see the README's "Backups". OUTPUT=path names the snapshot (default var/backups/).
