@@ -1,9 +1,11 @@
-"""Serving under load: no work for a client that has gone, and a clean page for a query that took too long."""
+"""Serving: no work for a client that has gone, a clean page for a query that took too long, and the
+browser features no page uses switched off."""
 
 import logging
 import socket
 import ssl
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -65,4 +67,18 @@ class StatementTimeoutMiddleware:
         logger.warning("Statement timeout: %s %s took too long and was cancelled", request.method, request.path)
         response = render(request, "workbench/too_slow.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off, on every response, the browser features no page uses (WORKBENCH_PERMISSIONS_POLICY_OFF)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # An empty allowlist: not this document, nor anything it embeds ("camera=(), usb=()").
+        features = ", ".join(f"{feature}=()" for feature in settings.WORKBENCH_PERMISSIONS_POLICY_OFF)
+        response.setdefault("Permissions-Policy", features)
         return response

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "workbench",  # before django_tasks_db: its db_worker command adds the recovery of abandoned jobs
     "django_tasks_db",
+    "csp",  # for its system checks: a setting in django-csp 3's format would otherwise be silently ignored
     "articles",
     "claims",
 ]
@@ -57,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "workbench.middleware.ClientGoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files (an SVG can carry a script) have the policies too.
+    "csp.middleware.CSPMiddleware",
+    "workbench.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +161,39 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline, never framed. Pages
+# and the admin have no inline script, style or event handler (tests/test_security_headers.py reads them,
+# the browser tests fail on any violation); the README's "Production" says how to extend the policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (workbench/middleware.py): browser features the workbench never uses, off for every
+# page and anything it could embed, interest groups for advertising included. Only names chromium knows
+# (tests/e2e/test_security_policies.py): it warns of any other, "bluetooth" for one.
+WORKBENCH_PERMISSIONS_POLICY_OFF = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,
