@@ -68,6 +68,12 @@ class ImportBatch(JobProgress):
             models.Index(
                 F("imported_by"), Coalesce("finished_at", "started_at"), F("id"), name="importbatch_feed_by_user"
             ),
+            # The sweep for abandoned jobs (workbench.leases) reads the few batches in hand, and expiry the previewed.
+            models.Index(
+                fields=["status"],
+                condition=~models.Q(status__in=["done", "expired"]),
+                name="importbatch_not_ended",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -277,6 +277,8 @@ class Export(JobProgress):
         indexes = [  # for the activity feed, as the history tables have (workbench.audit.FeedHistoricalRecords)
             models.Index(fields=["created_at", "id"], name="export_feed_newest"),
             models.Index(fields=["created_by", "created_at", "id"], name="export_feed_by_user"),
+            # The sweep for abandoned jobs (workbench.leases) reads the running ones every few seconds.
+            models.Index(fields=["status"], condition=models.Q(status="running"), name="export_running"),
         ]
 
     def __str__(self) -> str:

@@ -103,9 +103,9 @@ class Heartbeat:
     def __call__(self, **fields) -> None:
         if not fields and time.monotonic() - self.last < BEAT:
             return
-        fields["heartbeat_at"] = timezone.now()
-        if not type(self.job).objects.filter(pk=self.job.pk, runner=self.job.runner).update(**fields):
-            raise JobLost(f"{self.job} was taken by another process.")
+        job, fields["heartbeat_at"] = self.job, timezone.now()
+        if not type(job).objects.filter(pk=job.pk, runner=job.runner).update(**fields):
+            raise JobLost(f"{job} was taken by another process.")
         self.last = time.monotonic()
 
     def beating(self, items: Iterable) -> Iterator:
