@@ -244,3 +244,8 @@ def test_an_admin_changing_a_users_password_logs_them_out_everywhere(editor, adm
     assert response.status_code == 302, response.content.decode()[:2000]
     assert elsewhere.get(HOME)["Location"].startswith(reverse("login"))
     assert admin_client_.get(HOME).status_code == 200
+
+
+def test_the_admins_own_change_password_link_opens_the_same_page(admin_client_):
+    page = admin_client_.get(reverse("admin:password_change")).content.decode()
+    assert "Change your password" in page and "every other session of yours is logged out" in page
