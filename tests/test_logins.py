@@ -233,6 +233,10 @@ def test_a_wrong_old_password_is_refused_in_an_alert(editor_client):
     alert = re.search(r'role="alert">(.*?)</div>', page, re.DOTALL)[1]
     assert response.status_code == 200 and "Old password: Your old password was entered incorrectly" in alert
     assert 'aria-invalid="true"' in page
+    # Each field's help and errors are read out with it: what its aria-describedby names is on the page.
+    described = {name for names in re.findall(r'aria-describedby="([^"]+)"', page) for name in names.split()}
+    assert "id_old_password_error" in described and "id_new_password1_helptext" in described
+    assert all(f'id="{name}"' in page for name in described)
 
 
 def test_an_admin_changing_a_users_password_logs_them_out_everywhere(editor, admin_client_):
