@@ -1,4 +1,6 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -21,3 +23,19 @@ admin.site.unregister(User)
 @admin.register(User)
 class WorkbenchUserAdmin(AppendOnlyHistoryAdmin, UserAdmin):
     """Users with the history of their roles (group membership)."""
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginFailureAdmin(AccessAttemptAdmin):
+    """Failed logins by username, address and browser (django-axes'), with an action that unlocks them."""
+
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock: forget these failed logins", permissions=["delete"])
+    def unlock(self, request, queryset):
+        unlocked = ", ".join(sorted({f"{attempt.username} at {attempt.ip_address}" for attempt in queryset}))
+        queryset.delete()
+        self.message_user(request, f"Unlocked {unlocked}: they may log in again.", messages.SUCCESS)

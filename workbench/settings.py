@@ -7,6 +7,7 @@ under var/ "so one can just check out the code and it works".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "workbench",  # before django_tasks_db: its db_worker command adds the recovery of abandoned jobs
     "django_tasks_db",
     "csp",  # for its system checks: a setting in django-csp 3's format would otherwise be silently ignored
+    "axes",
     "articles",
     "claims",
 ]
@@ -67,12 +69,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workbench.sessions.IdleExpiryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "workbench.audit.AuditChannelMiddleware",
     "workbench.middleware.StatementTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a login refused for too many failures into our lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -129,6 +134,35 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
+
+# --- Logins: failed logins throttled (django-axes), sessions ended when idle and after a day ------------
+# Axes' backend comes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failures counted by username at one address, and by address for all usernames together: an office shares
+# one address, so its limit is higher. workbench.logins.LoginThrottle applies both.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = envint("WORKBENCH_LOGIN_FAILURES_PER_USER", "5")
+WORKBENCH_LOGIN_FAILURES_PER_ADDRESS = envint("WORKBENCH_LOGIN_FAILURES_PER_ADDRESS", "20")
+AXES_HANDLER = "workbench.logins.LoginThrottle"
+# A lock-out lasts this long after the last failure; failures while locked out do not extend it, so the
+# time the lock-out page gives is the time it ends.
+AXES_COOLOFF_TIME = timedelta(seconds=envint("WORKBENCH_LOGIN_COOLOFF_SECONDS", "900"))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "workbench.logins.locked_out"
+# The client's address is REMOTE_ADDR, unless it is one of these proxies: then the address the nearest
+# untrusted hop gave in X-Forwarded-For (workbench.logins.client_address). Unset, the header is ignored.
+WORKBENCH_TRUSTED_PROXIES = envlist("WORKBENCH_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "workbench.logins.client_address"
+AXES_VERBOSE = False
+# Who a locked-out user is told to ask.
+WORKBENCH_LOGIN_HELP = os.getenv("WORKBENCH_LOGIN_HELP", "an admin of this workbench")
+
+# A session ends after this long without a request, and in any case this long after its login. The idle
+# expiry is the session's own (cookie and stored row), pushed forward by workbench.sessions at most once
+# every WORKBENCH_SESSION_REFRESH_SECONDS, so a page view does not write the session each time.
+SESSION_COOKIE_AGE = envint("WORKBENCH_SESSION_IDLE_SECONDS", str(8 * 3600))
+WORKBENCH_SESSION_MAX_SECONDS = envint("WORKBENCH_SESSION_MAX_SECONDS", str(24 * 3600))
+WORKBENCH_SESSION_REFRESH_SECONDS = envint("WORKBENCH_SESSION_REFRESH_SECONDS", "300")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
