@@ -1,0 +1,173 @@
+"""What every URL pattern gives each role, by GET and by POST. tests/test_authorisation_matrix.py asks them all
+and compares; a pattern with no line here fails it.
+
+A line: `Case(pattern, objects, GET, POST)`, e.g. `Case("claims:edit", "claim", "login 405 405 405 405", ...)`.
+- pattern: its name, with its namespace (its route when it has none);
+- objects: those that fill the URL's parameters, in order, by their names in the test's `make_world`. `own_claim`,
+  `own_set` and `own_export` are the asking user's own; every other belongs to another editor;
+- GET, POST: what anonymous, viewer, editor, reviewer and admin get, in that order:
+      ok     2xx, or a redirect to a page other than the login page
+      no     the same, but nothing is written: the page says no (a message, a form's error)
+      login  sent to log in (the site's login page; the admin's, for anyone who is not staff)
+      400    the form's errors (most POSTs here are empty)
+      403    forbidden
+      404    not found
+      405    method not allowed
+  Anything but ok must write nothing to the database;
+- data (optional): fields sent in the URL's query and, for a POST, in its body too ("article={article}": an
+  object of the world, as above).
+The pages of a model in the admin come from its one line in ADMIN.
+"""
+
+from dataclasses import dataclass
+
+ROLES = ("anonymous", "viewer", "editor", "reviewer", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    pattern: str
+    objects: str
+    get: str
+    post: str
+    data: str = ""
+
+
+READ = ("login ok ok ok ok", "login 405 405 405 405")  # a page every signed-in user reads
+PUBLIC = ("ok ok ok ok ok", "ok ok ok ok ok")  # the login page and its like
+WRITE = "login 405 405 405 405"  # the GET of what only takes a POST
+
+
+def admin_only(get: str, post: str) -> tuple[str, str]:
+    """What the admin gets from a page of the admin site: everyone else is sent to its login page."""
+    return f"login login login login {get}", f"login login login login {post}"
+
+
+CASES = [
+    Case("home", "", "login ok ok ok ok", "login ok ok ok ok"),
+    Case("login", "", *PUBLIC),
+    Case("logout", "", WRITE, "login ok ok ok ok"),
+    Case("password_change", "", "login ok ok ok ok", "login ok ok ok ok"),
+    Case("password_change_done", "", *READ),
+    Case("password_reset", "", *PUBLIC),
+    Case("password_reset_done", "", "ok ok ok ok ok", "405 405 405 405 405"),
+    Case("password_reset_confirm", "uid token", *PUBLIC),
+    Case("password_reset_complete", "", "ok ok ok ok ok", "405 405 405 405 405"),
+    Case("activity", "", *READ),
+    Case("people", "", *READ),
+    # Articles and the reader
+    Case("articles:list", "", *READ),
+    Case("articles:raw", "article", *READ),
+    Case("articles:choices", "", *READ),
+    Case("articles:detail", "article", *READ),
+    # Claims: those of another editor, then the asker's own
+    Case("claims:list", "", *READ),
+    Case("claims:tags", "", *READ),
+    Case("claims:create", "", WRITE, "login 403 400 400 400", data="article={article}"),
+    Case("claims:duplicates", "", WRITE, "login 403 ok ok ok", data="article={article}"),
+    Case("claims:detail", "claim", *READ),
+    Case("claims:suggestions", "claim", *READ),
+    Case("claims:edit", "claim", WRITE, "login 403 403 400 400"),
+    Case("claims:edit", "own_claim", WRITE, "login 403 400 400 400"),
+    Case("claims:delete", "claim", WRITE, "login 403 403 403 ok"),
+    Case("claims:delete", "own_claim", WRITE, "login 403 ok ok ok"),
+    Case("claims:reviewed", "claim", WRITE, "login 403 403 ok ok"),
+    Case("claims:reviewed", "own_claim", WRITE, "login 403 ok ok ok"),
+    Case("claims:verdict", "claim", WRITE, "login 403 403 400 400"),
+    Case("claims:link-passage", "claim", WRITE, "login 403 ok ok ok"),
+    Case("claims:link-external", "claim", WRITE, "login 403 400 400 400"),
+    Case("claims:unlink", "claim link", WRITE, "login 403 403 ok ok"),
+    Case("claims:rollback", "claim", WRITE, "login 403 403 403 ok"),
+    Case("claims:deleted", "", "login 403 403 403 ok", "login 405 405 405 405"),
+    Case("claims:restore", "deleted_claim", WRITE, "login 403 403 403 ok"),
+    # Claim sets and exports: another editor's are only the admin's to open; the asker's own are theirs
+    Case("claims:sets", "", *READ),
+    Case("claims:set-create", "", WRITE, "login 400 400 400 400"),
+    Case("claims:set-add", "", WRITE, "login no no no ok", data="claim_set={set} claims={own_claim}"),
+    Case("claims:set-add", "", WRITE, "login ok ok ok ok", data="claim_set={own_set} claims={own_claim}"),
+    Case("claims:set-detail", "set", "login 403 403 403 ok", "login 405 405 405 405"),
+    Case("claims:set-detail", "own_set", *READ),
+    Case("claims:set-edit", "set", WRITE, "login 403 403 403 400"),
+    Case("claims:set-edit", "own_set", WRITE, "login 400 400 400 400"),
+    Case("claims:set-remove", "set claim", WRITE, "login 403 403 403 ok"),
+    Case("claims:set-remove", "own_set claim", WRITE, "login ok ok ok ok"),
+    Case("claims:set-delete", "set", WRITE, "login 403 403 403 ok"),
+    Case("claims:set-delete", "own_set", WRITE, "login ok ok ok ok"),
+    Case("claims:export", "", "login ok ok ok ok", "login ok ok ok ok"),
+    Case("claims:export", "", "login 403 403 403 ok", "login 403 403 403 400", data="set={set}"),
+    Case("claims:export", "", "login ok ok ok ok", "login 400 400 400 400", data="set={own_set}"),
+    Case("claims:export-detail", "export", "login 403 403 403 ok", "login 405 405 405 405"),
+    Case("claims:export-detail", "own_export", *READ),
+    Case("claims:export-status", "export", "login 403 403 403 ok", "login 405 405 405 405"),
+    Case("claims:export-status", "own_export", *READ),
+    Case("claims:export-download", "export", "login 403 403 403 ok", "login 405 405 405 405"),
+    Case("claims:export-download", "own_export", *READ),
+    # Stories: shared, made and changed by editors, deleted by admins
+    Case("claims:stories", "", *READ),
+    Case("claims:story", "story", *READ),
+    Case("claims:story-csv", "story", *READ),
+    Case("claims:story-create", "", WRITE, "login 403 400 400 400"),
+    Case("claims:story-edit", "story", WRITE, "login 403 400 400 400"),
+    Case("claims:story-add-article", "story", WRITE, "login 403 400 400 400"),
+    Case("claims:story-remove-article", "story article", WRITE, "login 403 ok ok ok"),
+    Case("claims:story-delete", "story", WRITE, "login 403 403 403 ok"),
+    # The admin site's own pages; only staff get past its login page
+    Case("admin:login", "", *PUBLIC),
+    Case("admin:logout", "", *admin_only("405", "ok")),
+    Case("admin:index", "", *admin_only("ok", "ok")),
+    Case("admin:app_list", "app", *admin_only("ok", "ok")),
+    Case("admin:password_change", "", *admin_only("ok", "ok")),
+    Case("admin:password_change_done", "", *admin_only("ok", "405")),
+    Case("admin:jsi18n", "", *admin_only("ok", "405")),
+    Case("admin:autocomplete", "", *admin_only("ok", "405"), data="app_label=claims model_name=claim field_name=tags"),
+    Case("admin:view_on_site", "claim_type claim", *admin_only("ok", "ok")),
+    Case("admin/(?P<url>.*)$", "nowhere", *admin_only("404", "404")),
+    Case("admin:auth_user_password_change", "user", *admin_only("ok", "ok")),
+    # The admin's import pages (the admin's article pages are in ADMIN below)
+    Case("admin:articles_article_import", "", *admin_only("ok", "ok")),
+    Case("admin:articles_article_import_batch", "batch", *admin_only("ok", "ok")),
+    Case("admin:articles_article_import_confirm", "batch", *admin_only("405", "ok")),
+    Case("admin:articles_article_import_status", "batch", *admin_only("ok", "ok")),
+    Case("admin:articles_article_import_report", "batch", *admin_only("ok", "ok")),
+]
+
+
+def admin_pages(model: str, obj: str, changelist: str, add: str, change: str, delete: str, history: str, version=""):
+    """The pages of one model in the admin, from what the admin gets from each ("GET POST"). `version`: a past
+    version's page, for a model with a history."""
+    app_label, model_name = model.split(".")
+    pages = {"changelist": ("", changelist), "add": ("", add), "change": (obj, change), "delete": (obj, delete)}
+    pages |= {"history": (obj, history)} | ({"simple_history": (f"{obj} {obj}_version", version)} if version else {})
+    cases = [
+        Case(f"admin:{app_label}_{model_name}_{kind}", objects, *admin_only(*outcomes.split()))
+        for kind, (objects, outcomes) in pages.items()
+    ]
+    # The object's own address leads to its change page, whatever the method.
+    viewed = change.split()[0]
+    return [*cases, Case(f"admin/{app_label}/{model_name}/<path:object_id>/", obj, *admin_only(viewed, viewed))]
+
+
+ADMIN = [
+    # model, its object: then what the admin gets (GET POST) from changelist, add, change, delete, history, version
+    *admin_pages("auth.user", "user", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("auth.group", "group", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok"),
+    *admin_pages("articles.article", "article", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("articles.importbatch", "batch", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
+    *admin_pages("claims.claim", "claim", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.evidencelink", "link", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
+    # A tag used by a claim is taken off its claims on their pages, not deleted here.
+    *admin_pages("claims.tag", "tag", "ok ok", "ok ok", "ok ok", "403 403", "ok ok", "ok 403"),
+    *admin_pages("claims.claimset", "set", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.story", "story", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.export", "export", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # The background jobs' own records: the admin role is not given their permissions.
+    *admin_pages("django_tasks_database.dbtaskresult", "task", *["403 403"] * 5),
+]
+
+
+def cases_for(pattern: str) -> list[Case]:
+    return [case for case in CASES + ADMIN if case.pattern == pattern]
+
+
+def patterns() -> set[str]:
+    return {case.pattern for case in CASES + ADMIN}
