@@ -1,14 +1,22 @@
 import importlib
+import os
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core import checks
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.iterdir())
+
+# Property tests: a modest number of examples in the suite, many more with HYPOTHESIS_PROFILE=thorough.
+# No deadline: the machine is shared, and a slow example is not a wrong one.
+hypothesis_settings.register_profile("suite", max_examples=150, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=3000, deadline=None)
+hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_sessionstart(session):
@@ -82,3 +90,4 @@ def every_kind_of_claim(db):
     from tests.export_data import claims_of_every_kind
 
     return claims_of_every_kind()
+
