@@ -148,7 +148,8 @@ def _plain(value: str) -> str:
         return value
     try:
         fragment = lxml.html.fragment_fromstring(value, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        # lxml asserts that a fragment makes one body: a title "<html>" makes none, "</body><body>" two.
         return TAG.sub(" ", value)
     for element in fragment.xpath("|".join(f".//{tag}" for tag in UNSAFE)):
         element.drop_tree()
