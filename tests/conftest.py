@@ -91,3 +91,17 @@ def every_kind_of_claim(db):
 
     return claims_of_every_kind()
 
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file of this run's own rather than in memory.
+
+    Concurrent writers need a connection each to one database, as app servers and the worker have: then
+    WAL and BEGIN IMMEDIATE work as they do in production (tests/test_concurrency.py). In memory, threads
+    share one cache whose table locks fail at once instead of waiting.
+    """
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        default.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test_workbench.sqlite3")
