@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
-from claims.models import Claim
+from claims.models import Claim, Tag
 from claims.services import StaleClaim, claim_update, verdict_record
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
@@ -134,3 +134,20 @@ def test_six_reviewers_deciding_at_once_one_wins_and_none_is_told_the_database_i
     )
     assert final.history.count() == changes + 1, "one change in the history, the winner's"
 
+
+def test_editors_saving_their_own_claims_at_once_all_succeed_with_the_same_new_tag(roles):
+    claims = [ClaimFactory(created_by=UserFactory(username=f"editor-{n}", role="editor")) for n in range(6)]
+
+    def edit(claim):
+        return lambda: claim_update(
+            claim=claim, user=claim.created_by, expected_version=claim.version, wording="Edited at once", tags="flood"
+        )
+
+    seen = {claim.pk: claim.version for claim in claims}
+    outcomes = run_at_once(*(edit(claim) for claim in claims))
+    assert [type(o) for o in outcomes] == [Claim] * 6, outcomes
+    assert Tag.objects.filter(name__iexact="flood").count() == 1
+    for claim in claims:
+        claim.refresh_from_db()
+        tags = [tag.name for tag in claim.tags.all()]
+        assert (claim.wording, claim.version, tags) == ("Edited at once", seen[claim.pk] + 1, ["flood"])
