@@ -53,13 +53,21 @@ def tags_named(names: list[str], user) -> list[Tag]:
     existing = {tag.name.casefold(): tag for tag in matching}
     tags = []
     for name in names:
-        tag = existing.get(name.casefold())
-        if tag is None:
-            tag = Tag(name=name)
-            tag._history_user = user
-            tag.save()
+        tag = existing.get(name.casefold()) or _new_tag(name, user)
         tags.append(tag)
     return tags
+
+
+def _new_tag(name: str, user) -> Tag:
+    """A tag no one had, or the one another editor created meanwhile (PostgreSQL lets both look first)."""
+    tag = Tag(name=name)
+    tag._history_user = user
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError:
+        return Tag.objects.annotate(key=Lower("name")).get(key=name.lower())
+    return tag
 
 
 def _locked(claim: Claim, expected_version: int | None) -> Claim:

@@ -1,14 +1,22 @@
 import importlib
+import os
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core import checks
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.iterdir())
+
+# Property tests: a modest number of examples in the suite, many more with HYPOTHESIS_PROFILE=thorough.
+# No deadline: the machine is shared, and a slow example is not a wrong one.
+hypothesis_settings.register_profile("suite", max_examples=150, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=3000, deadline=None)
+hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_sessionstart(session):
@@ -82,3 +90,18 @@ def every_kind_of_claim(db):
     from tests.export_data import claims_of_every_kind
 
     return claims_of_every_kind()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file of this run's own rather than in memory.
+
+    Concurrent writers need a connection each to one database, as app servers and the worker have: then
+    WAL and BEGIN IMMEDIATE work as they do in production (tests/test_concurrency.py). In memory, threads
+    share one cache whose table locks fail at once instead of waiting.
+    """
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        default.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test_workbench.sqlite3")

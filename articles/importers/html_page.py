@@ -18,6 +18,7 @@ from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected,
 from articles.importers.encodings import bom_of, decode_whole, read_whole
 from articles.importers.streams import Opened
 from articles.models import Article
+from articles.text import CONTROL_CHARS
 
 # Kept out of the tree before extraction: they run code, embed other documents, or only navigate.
 UNSAFE = (
@@ -46,6 +47,7 @@ UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
 HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
     r"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h[1-6]|header|link|base)\b",
@@ -75,7 +77,9 @@ def _draft(text: str, *, data: bytes, encoding: str, name: str) -> ArticleDraft:
     import trafilatura  # imported here: it is heavy, and only HTML imports need it
 
     try:
-        tree = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1))
+        # Control characters go first, as they would from every field anyway: lxml refuses them in the text
+        # it joins when an unsafe element is dropped ("\x1f<script></script>0").
+        tree = lxml.html.document_fromstring(CONTROLS.sub("", XML_DECLARATION.sub("", text, count=1)))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise RecordError(f"not readable as HTML: {exc}") from exc
     _make_safe(tree)
@@ -148,7 +152,8 @@ def _plain(value: str) -> str:
         return value
     try:
         fragment = lxml.html.fragment_fromstring(value, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        # lxml asserts that a fragment makes one body: a title "<html>" makes none, "</body><body>" two.
         return TAG.sub(" ", value)
     for element in fragment.xpath("|".join(f".//{tag}" for tag in UNSAFE)):
         element.drop_tree()

@@ -14,7 +14,7 @@ from typing import NoReturn
 from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, too_long
 from articles.importers.encodings import RecordDecoder
 from articles.importers.fields import draft_from_record, json_kind
-from articles.importers.json_object import EXPECTED_OBJECT, invalid_json
+from articles.importers.json_object import EXPECTED_OBJECT, invalid_json, load_json
 from articles.importers.streams import CHUNK_BYTES, Opened
 
 STRUCTURE = re.compile(rb'["{}\[\]]')
@@ -76,7 +76,7 @@ def _records(scanner: "_Scanner", decoder: RecordDecoder, name: str, limits: Lim
 
 def _record(data: bytes, decoder: RecordDecoder, *, name: str, number: int, line: int, column: int):
     try:
-        record = json.loads(decoder.text(data), strict=False)
+        record = load_json(decoder.text(data))
     except RecordError as exc:
         return Rejected(name, number, line, f"line {line}: {exc}")
     except json.JSONDecodeError as exc:
@@ -199,7 +199,9 @@ class _Scanner:
         """The file ends inside an element: json.loads says where, when the element was kept."""
         if pieces:
             try:
-                json.loads(b"".join(pieces).decode("utf-8", errors="replace"))
+                load_json(b"".join(pieces).decode("utf-8", errors="replace"))
             except json.JSONDecodeError as exc:
                 raise _SyntaxError.inside(line, column, exc) from exc
+            except RecordError:
+                pass  # too deep or too long to say where: the end of the file is what went wrong
         raise _SyntaxError(line, column, "the file ends inside this record")

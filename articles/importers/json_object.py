@@ -18,10 +18,12 @@ def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
         return
     data, text, encoding = whole
     try:
-        # strict=False lets control characters inside strings through; normalise() drops them.
-        record = json.loads(text, strict=False)
+        record = load_json(text)
     except json.JSONDecodeError as exc:
         yield Rejected(file.name, None, exc.lineno, invalid_json(exc.msg, exc.lineno, exc.colno))
+        return
+    except RecordError as exc:
+        yield Rejected(file.name, None, None, str(exc))
         return
     if not isinstance(record, dict):
         yield Rejected(file.name, None, None, f"{EXPECTED_OBJECT}, not {json_kind(record)}")
@@ -32,6 +34,19 @@ def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
         yield Rejected(file.name, 1, None, str(exc))
         return
     yield draft
+
+
+def load_json(text: str):
+    """json.loads for a record: JSONDecodeError says where the syntax is wrong, RecordError what else is."""
+    try:
+        # strict=False lets control characters inside strings through; normalise() drops them.
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as exc:
+        raise RecordError("the JSON is nested too deeply to be read") from exc
+    except ValueError as exc:  # Python refuses to read an integer of more than 4,300 digits
+        raise RecordError("a number in the JSON has too many digits to be read") from exc
 
 
 def invalid_json(message: str, line: int, column: int) -> str:

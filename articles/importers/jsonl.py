@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, too_long
 from articles.importers.encodings import RecordDecoder
 from articles.importers.fields import draft_from_record, json_kind
-from articles.importers.json_object import EXPECTED_OBJECT, invalid_json
+from articles.importers.json_object import EXPECTED_OBJECT, invalid_json, load_json
 from articles.importers.streams import Opened, skip_line
 
 
@@ -42,7 +42,7 @@ def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
 def _record(line: bytes, decoder: RecordDecoder, *, name: str, number: int, line_number: int):
     try:
         text = decoder.text(line)
-        record = json.loads(text, strict=False)
+        record = load_json(text)
     except json.JSONDecodeError as exc:
         return Rejected(name, number, line_number, invalid_json(exc.msg, line_number, exc.colno))
     except RecordError as exc:

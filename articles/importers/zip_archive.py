@@ -32,7 +32,7 @@ def parse(name: str, stream: BinaryIO, limits: Limits, parse_member: Parse) -> I
         return
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
         yield Rejected(name, None, None, f"not a readable zip archive ({exc})")
         return
     with archive:
@@ -52,7 +52,7 @@ def parse(name: str, stream: BinaryIO, limits: Limits, parse_member: Parse) -> I
         budget = Budget(remaining=limits.max_archive_bytes, limit=limits.max_archive_bytes)
         for member in members:
             shown = safe_member_name(member.filename)
-            if member.is_dir() or not shown or _is_hidden(shown):
+            if not shown or member.is_dir() or _is_hidden(shown):
                 continue
             try:
                 yield from _member(archive, member, f"{name}/{shown}", shown, limits, budget, parse_member)
@@ -91,8 +91,9 @@ def _member(archive, member, name, shown, limits, budget, parse_member) -> Itera
                     result.warnings.insert(0, f"archive member named {member.filename!r}; shown as {shown!r}")
                     renamed = False
                 yield result
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
         # A bad CRC is only known once the member is read through: records before it were yielded.
+        # ValueError: a member's name in its own header that is not the UTF-8 it claims to be.
         yield Rejected(name, None, None, f"corrupt or unsupported archive member ({exc})")
 
 
