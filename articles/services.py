@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles.history import METADATA
@@ -92,12 +92,13 @@ def tallies(counts: dict[str, int]) -> dict[str, int]:
 
 def _stopped(batch: ImportBatch, exc: BaseException) -> None:
     """What was written stays, with its report and counts; the batch says the import stopped, unless
-    another process took it over. A lost connection is opened again to say so; if even that fails, the
-    sweep of abandoned jobs will."""
+    another process took it over. If even that fails (the database is gone), the sweep of abandoned
+    jobs will."""
     if isinstance(exc, leases.JobLost):
         return
     try:
-        connection.close_if_unusable_or_obsolete()
+        if isinstance(exc, DatabaseError):  # a lost connection: open another to say so
+            connection.close_if_unusable_or_obsolete()
         if not isinstance(exc, Exception) and batch.uploads.exists():
             # The worker was stopped (a second Ctrl-C, SIGTERM), not the import: the next worker goes on.
             leases.finish(batch, status=ImportBatch.Status.QUEUED)

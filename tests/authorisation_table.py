@@ -160,6 +160,10 @@ ADMIN = [
     *admin_pages("claims.claimset", "set", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.story", "story", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.export", "export", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
+    *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
+    *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    *admin_pages("axes.accessfailurelog", "failure_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
     # The background jobs' own records: the admin role is not given their permissions.
     *admin_pages("django_tasks_database.dbtaskresult", "task", *["403 403"] * 5),
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -88,6 +89,15 @@ class World:
         return {name: re.sub(r"\{(\w+)\}", lambda m: self.value(m[1], role), value) for name, value in fields}
 
 
+LOGIN_SEEN = {
+    "username": "someone",
+    "ip_address": "192.0.2.7",
+    "user_agent": "test",
+    "http_accept": "*/*",
+    "path_info": "/login/",
+}
+
+
 def make_world(media_root: Path) -> World:
     users = {
         role: UserFactory(username=f"matrix-{role}", role=role, is_staff=role == "admin") for role in table.ROLES[1:]
@@ -143,6 +153,9 @@ def make_world(media_root: Path) -> World:
         "story": story.pk,
         "batch": ImportBatch.objects.create(channel="admin", status=ImportBatch.Status.DONE).pk,
         "task": task.pk,
+        "attempt": AccessAttempt.objects.create(failures_since_start=3, **LOGIN_SEEN).pk,
+        "access_log": AccessLog.objects.create(**LOGIN_SEEN).pk,
+        "failure_log": AccessFailureLog.objects.create(locked_out=False, **LOGIN_SEEN).pk,
         "user": other.pk,
         "group": Group.objects.get(name="editor").pk,
         "claim_type": ContentType.objects.get_for_model(claim).pk,

@@ -256,7 +256,7 @@ def test_every_admin_page_of_every_model_needs_nothing_the_policy_blocks(superus
         if problems := breaches(response.content.decode()):
             found[url] = problems
     assert found == {}
-    assert seen > 4 * len(admin.site._registry)  # nearly every model had an object and all its pages
+    assert seen > 3 * len(admin.site._registry)  # most models had an object and all its pages (axes' logs have none)
 
 
 def test_the_admin_keeps_its_own_look_and_adds_the_rules_that_replace_style_attributes(superuser_client):
