@@ -116,6 +116,12 @@ def _vectors(model, texts: list[str]):
     return rows
 
 
+def forget() -> None:
+    """Drop the vectors of texts seen: the next request embeds its text as if for the first time."""
+    with _remembering:
+        _remembered.clear()
+
+
 def _model():
     # One thread loads it; the others wait for it rather than load it again.
     with _loading:
