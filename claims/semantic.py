@@ -18,6 +18,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
+
 from articles.models import Article, Passage
 from claims.models import PassageEmbedding
 
@@ -137,7 +139,11 @@ def _load():
     except ImportError:
         return None
     try:
-        return package.load_model(device="cpu")
+        model = package.load_model(device="cpu")
     except Exception:
         logger.exception("The semantic model did not load: suggestions use text search alone")
         return None
+    import torch
+
+    torch.set_num_threads(settings.WORKBENCH_EMBEDDING_THREADS)
+    return model
