@@ -10,14 +10,17 @@ has no such index, so a word nothing holds finds nothing there.
 The index itself is kept by the database as passages are written (migration 0006_passage_search).
 """
 
+import logging
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import OperationalError, connections, router, transaction
 
 from articles.models import Passage
+
+logger = logging.getLogger(__name__)
 
 WORD = re.compile(r"[^\W_]+")
 # Words too common to tell passages apart; the English configuration of PostgreSQL leaves out the same.
@@ -38,6 +41,7 @@ LEXEME = re.compile(r"'((?:[^']|'')+)'")
 MAX_TERMS = 24
 FUZZY_LENGTH = 5
 FUZZY_SIMILARITY = "0.5"
+FUZZY_BUDGET_MS = 150  # what the look for misspellings may take before the search goes on without it
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,13 @@ def search(
     exclude_article_ids: Iterable[int] = (),
     exclude_passage_ids: Iterable[int] = (),
     articles: Iterable[int] | None = None,
-    misspelt: bool = True,
+    misspelt: bool | Iterable[str] = True,
 ) -> Search:
     """Passages of current articles holding any of `words` (as `terms` gives them), best first: two queries.
-    With `misspelt`, PostgreSQL also looks for words close to one no passage holds: the trigram search
-    that takes reads many passages (0.7 s over 900,000), worth it for a claim, not for a search box."""
+    `misspelt` says which words may be misspelt (all, none, or those named): PostgreSQL looks for words
+    close to one of them that no passage holds, a trigram search of the passages' text that can read many
+    (0.7-7 s over 900,000) and is given FUZZY_BUDGET_MS before it is left out. Worth it for a claim's own
+    words; not for a word made from a figure ("twelve" for "12"), nor for a search box."""
     words = tuple(words)
     if not words:
         return Search((), (), [])
@@ -86,15 +92,17 @@ def search(
         weights = tuple(math.log(1 + (total - n + 0.5) / (n + 0.5)) for n in counts)
         filters, params = _filters(exclude_article_ids, exclude_passage_ids, articles)
         # A word no passage holds may be misspelt: PostgreSQL looks for close ones (long enough to tell).
-        unknown = [word for word, n in zip(words, counts, strict=True) if n == 0 and len(word) >= FUZZY_LENGTH]
-        unknown = unknown if misspelt else []
+        may = set(words) if misspelt is True else set() if misspelt is False else set(misspelt)
+        unknown = [w for w, n in zip(words, counts, strict=True) if n == 0 and len(w) >= FUZZY_LENGTH and w in may]
         # Very common words would find most passages and rank none: the rarer ones pick the candidates.
-        # When every word is common, passages holding them all come first, then those holding any.
-        rare = [word for word, n in zip(words, counts, strict=True) if n < COMMON]
+        # When every word is common, or the rare ones find nothing, passages holding them all come first,
+        # then those holding any.
+        rare = [w for w, n in zip(words, counts, strict=True) if 0 < n < COMMON or w in unknown]
         rows = []
-        for picking, joined_by in [(rare, "or")] if rare else [(words, "and"), (words, "or")]:
-            rows = backend.candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy=unknown)
-            if len(rows) >= limit:
+        for picking, joined_by in [*([(rare, "or")] if rare else []), (words, "and"), (words, "or")]:
+            fuzzy = unknown if picking is rare else []
+            rows = backend.candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy=fuzzy)
+            if len(rows) >= limit or (rows and picking is rare):
                 break
     matches = [
         Match(passage_id=row[0], rank=float(row[1] or 0), terms=frozenset(i for i, held in enumerate(row[2:]) if held))
@@ -165,16 +173,32 @@ class _PostgreSQL:
         )
         held_params = [value for word in words for value in ((word, word) if word in fuzzy else (word,))]
         found = "p.search @@ to_tsquery('english', %s)" + "".join(" OR %s <%% p.text" for _ in fuzzy)
-        if fuzzy:  # the index answers `<%` for the session's threshold: one letter left out of eight passes
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [FUZZY_SIMILARITY])
-        cursor.execute(
+        sql = (
             f"SELECT o.id, ts_rank(o.search, to_tsquery('english', %s)), {held} "  # noqa: S608 - placeholders only
             f"FROM articles_passage o WHERE o.id IN (SELECT p.id FROM articles_passage p WHERE ({found}){filters} "
-            "LIMIT %s) ORDER BY 2 DESC, o.id LIMIT %s",
-            [" | ".join(words), *held_params, f" {'&' if joined_by == 'and' else '|'} ".join(picking), *fuzzy]
-            + [*params, RANKED, limit],
+            "LIMIT %s) ORDER BY 2 DESC, o.id LIMIT %s"
         )
-        return cursor.fetchall()
+        values = [" | ".join(words), *held_params, f" {'&' if joined_by == 'and' else '|'} ".join(picking), *fuzzy]
+        values += [*params, RANKED, limit]
+        if not fuzzy:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
+        try:
+            with transaction.atomic(using=cursor.db.alias):
+                # The index answers `<%` for the session's threshold: one letter left out of eight passes.
+                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [FUZZY_SIMILARITY])
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                    [str(FUZZY_BUDGET_MS)],
+                )
+                before = cursor.fetchone()[0]
+                cursor.execute(sql, values)
+                rows = cursor.fetchall()
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+                return rows
+        except OperationalError:  # over its budget: the words as written, without looking for misspellings
+            logger.info("The search for words close to %s took too long and was left out", ", ".join(fuzzy))
+            return _PostgreSQL.candidates(cursor, words, picking, joined_by, filters, params, limit, fuzzy=[])
 
 
 class _SQLite:

@@ -66,6 +66,7 @@ def suggest(
     excluded = [int(pk) for pk in exclude_passage_ids]
     found = search(
         _search_terms(text),
+        misspelt=terms(text),  # not the figures' words it adds
         limit=max(CANDIDATES, limit),
         exclude_article_ids=exclude_article_ids,
         exclude_passage_ids=excluded,

@@ -1,6 +1,7 @@
 """The database's own search over passages: the same answers on PostgreSQL and SQLite."""
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import search as search_module
 from articles.models import Passage
@@ -83,3 +84,25 @@ def test_when_every_word_is_common_passages_holding_them_all_come_first(db, monk
         "The dam burst at noon.",
         "Noon came.",
     }
+
+
+def test_when_the_rare_words_find_nothing_the_common_ones_still_find_passages(db, monkeypatch):
+    """A claim's rarer words may be held by no passage ("twelve", made from its "12"; a name spelt another
+    way): the passages holding its common words are still candidates, not none at all."""
+    monkeypatch.setattr(search_module, "COMMON", 2)
+    ArticleFactory(body="The council met. The council paid for roads. Roads were shut.")
+    found = search(["council", "roads", "12", "twelve", "zzyzxville"], limit=5, misspelt=["zzyzxville"])
+    assert set(texts(found)) == {"The council met.", "The council paid for roads.", "Roads were shut."}
+    assert texts(found)[0] == "The council paid for roads."
+
+
+def test_only_the_words_as_written_are_looked_for_as_misspellings(db):
+    ArticleFactory(body="Svetlana Zakharova confirmed twelve arrests. Others did not.")
+    with CaptureQueriesContext(connection) as queries:
+        search(["zakarova", "twelve", "arrests", "thirteen"], misspelt=["zakarova", "arrests"])
+    fuzzy = [q["sql"] for q in queries if "<%" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert fuzzy and all("'thirteen' <%" not in sql and "'zakarova' <%" in sql for sql in fuzzy)
+    with CaptureQueriesContext(connection) as queries:
+        search(["twelve", "thirteen"], misspelt=[])
+    assert not [q["sql"] for q in queries if "<%" in q["sql"]]
