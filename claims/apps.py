@@ -5,7 +5,7 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self) -> None:
-        from simple_history.signals import pre_create_historical_record
+        from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
         from articles.signals import metadata_changed, passages_written, version_created
         from claims import checks, receivers  # noqa: F401 - checks registers the system checks
@@ -21,4 +21,7 @@ class ClaimsConfig(AppConfig):
         passages_written.connect(receivers.embed_new_passages, dispatch_uid="claims.embed_new_passages")
         pre_create_historical_record.connect(
             receivers.fold_claim_record, sender=Claim.history.model, dispatch_uid="claims.fold_claim_record"
+        )
+        post_create_historical_record.connect(
+            receivers.notify_of_claim_record, sender=Claim.history.model, dispatch_uid="claims.notify_of_claim_record"
         )

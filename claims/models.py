@@ -329,3 +329,61 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:story", args=[self.pk])
+
+
+class Notification(models.Model):
+    """Something that happened to a user's work, told to them in the workbench and, as they chose, by e-mail
+    (claims.notifications): written with the change that caused it, e-mailed by the background worker."""
+
+    class Kind(models.TextChoices):
+        VERDICT = "verdict", "A verdict on my claim"
+        REVIEW = "review", "My claim needs review"
+        REOPENED = "reopened", "My claim was reopened"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    claim = models.ForeignKey(Claim, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    shown = models.BooleanField(default=True)  # in the workbench's list, as the recipient chose for its kind
+    emailed = models.CharField(max_length=10, choices=[("", "no"), ("now", "at once"), ("digest", "in the digest")])
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True, shown=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["emailed", "recipient"],
+                condition=Q(emailed_at__isnull=True) & ~Q(emailed=""),
+                name="notification_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationPreferences(models.Model):
+    """How a user hears of each kind of notification: in the workbench, by e-mail, or both; e-mails at once or
+    in one daily digest. A kind with no choice is told in the workbench only."""
+
+    WEB, EMAIL, BOTH = "web", "email", "both"
+    CHANNELS = [(WEB, "In the workbench"), (EMAIL, "By e-mail"), (BOTH, "Both")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channels = models.JSONField(default=dict)  # kind -> one of CHANNELS
+    daily_digest = models.BooleanField(default=False)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of user #{self.user_id}"
+
+    def channel(self, kind: str) -> str:
+        return self.channels.get(kind, self.WEB)

@@ -7,7 +7,7 @@ Each receiver only calls a service or a plain function: the rules live in `claim
 
 from django.db import transaction
 
-from claims import history, semantic, tasks
+from claims import history, notifications, semantic, tasks
 from claims.services import claims_reanchor, claims_recheck_sources
 
 
@@ -38,3 +38,13 @@ def fold_claim_record(sender, *, history_instance, **kwargs) -> None:
     history.fold([*stored, history_instance])
     if stored and stored[-1].history_folded != was[-1]:
         stored[-1].save(update_fields=["history_folded"])
+
+
+def notify_of_claim_record(sender, *, history_instance, **kwargs) -> None:
+    """A claim's new status, however it was written, is told to the people whose work it is."""
+    previous = (
+        sender._default_manager.filter(id=history_instance.id, history_id__lt=history_instance.history_id)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    notifications.claim_record_written(history_instance, previous)

@@ -56,6 +56,10 @@ CASES = [
     Case("activity", "", *READ),
     Case("people", "", *READ),
     Case("search", "", *READ, data="q=council"),
+    Case("notifications", "", *READ),
+    Case("notifications-read", "", WRITE, "login ok ok ok ok"),
+    Case("notifications-unread", "", *READ),
+    Case("notification-settings", "", "login ok ok ok ok", "login 400 400 400 400"),
     # Articles and the reader
     Case("articles:list", "", *READ),
     Case("articles:raw", "article", *READ),

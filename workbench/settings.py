@@ -283,6 +283,20 @@ WORKBENCH_JOB_LEASE_SECONDS = envint("WORKBENCH_JOB_LEASE_SECONDS", "45")
 WORKBENCH_JOB_MAX_ATTEMPTS = envint("WORKBENCH_JOB_MAX_ATTEMPTS", "3")
 WORKBENCH_TASK_TIMEOUT_SECONDS = envint("WORKBENCH_TASK_TIMEOUT_SECONDS", "3600")
 
+# E-mail, for notifications (claims/notifications.py, sent by the background worker): SMTP once EMAIL_HOST is
+# set, else printed by the console backend (development; the tests use Django's locmem outbox).
+if os.getenv("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = envint("EMAIL_PORT", "587")
+    EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10  # seconds: a mail server that hangs fails the try, which is tried again later
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Workbench <workbench@localhost>")
+
 # Threads the semantic model computes with in each process (claims/semantic.py). One: the web workers and
 # the background worker already keep every core busy, and a second thread each made a claim's embedding
 # 15-40 times slower under load (250-770 ms instead of 16-34 ms) as the threads waited on each other.

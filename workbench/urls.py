@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles import urls as article_urls
-from claims import search_views
+from claims import notification_views, search_views
 from claims import urls as claim_urls
 from workbench import views as workbench_views
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("articles/", include(article_pages)),
     path("claims/", include("claims.urls")),
     path("search/", search_views.everywhere, name="search"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notification_read, name="notifications-read"),
+    path("notifications/unread/", notification_views.notification_unread, name="notifications-unread"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("activity/", workbench_views.activity, name="activity"),
     path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),
