@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
+from claims.comment_views import discussion_context
 from claims.display import claim_rows
 from claims.duplicates import existing_claims
 from claims.filters import ClaimFilter
@@ -165,6 +166,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
     }
     if context["suggestions_shown"]:
         context.update(_suggestions(request, claim))
+    context.update(discussion_context(request, claim, forms))
     return render(request, "claims/detail.html", context, status=status)
 
 
