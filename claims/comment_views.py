@@ -132,9 +132,10 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
         comment = services.comment_post(claim=claim, user=request.user, body=form.cleaned_data["body"], parent=parent)
     except ValidationError as error:
         form.add_error(None, error)
-        if parent is not None:
+        if parent is not None and not parent.is_deleted:
             return _again(request, claim, replying=(parent.pk, form))
-        return _again(request, claim, comment_form=form)
+        # A reply to a comment deleted meanwhile has no box beside it any more: the words go to the main box.
+        return _again(request, claim, comment_form=CommentForm(request.POST, auto_id="new-comment-%s") if parent else form)
     messages.success(request, "Reply posted." if parent else "Comment posted.")
     return redirect(comment.get_absolute_url())
 

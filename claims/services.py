@@ -603,9 +603,9 @@ def comment_post(*, claim: Claim, user, body: str, parent: Comment | None = None
     body = comments.clean_body(body)
     if parent is not None:
         if parent.claim_id != claim.pk:
-            raise ValidationError({"parent": "That comment belongs to another claim."})
+            raise ValidationError("That comment belongs to another claim.")
         if parent.is_deleted:
-            raise ValidationError({"parent": "That comment was deleted: reply to the discussion instead."})
+            raise ValidationError("That comment was deleted meanwhile: post yours to the discussion instead.")
         parent_id = parent.parent_id or parent.pk
     else:
         parent_id = None

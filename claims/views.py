@@ -29,7 +29,7 @@ SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
     counted = filters.counted()
     ids = filters.qs.values_list("pk", flat=True)
     page = Paginator(ids, settings.WORKBENCH_CLAIMS_PER_PAGE, count=counted.total).get_page(request.GET.get("page"))
