@@ -33,17 +33,17 @@ class CommentForm(forms.Form):
 
 
 class AssigneeCompletion(Completion):
-    """The people box of one kind of assignment: it suggests only those who may take it."""
+    """The people box of one kind of task: it suggests only those who may take it."""
 
-    def __init__(self, kind: str, **kwargs):
-        self.kind = kind
+    def __init__(self, task: str, **kwargs):
+        self.task = task
         super().__init__("claims:assignees", **kwargs)
 
     def get_context(self, name, value, attrs):
         context = forms.TextInput.get_context(self, name, value, attrs)
         widget = context["widget"]
         options = f"{widget['attrs'].get('id', name)}-options"
-        widget["attrs"] |= {"list": options, "data-complete": reverse("claims:assignees", args=[self.kind])}
+        widget["attrs"] |= {"list": options, "data-complete": reverse("claims:assignees", args=[self.task])}
         widget["options_id"], widget["description"] = options, ""
         return context
 
@@ -53,11 +53,11 @@ class AssignForm(forms.Form):
     due = forms.DateField(required=False, label="Due (optional)", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, kind: str, **kwargs):
-        super().__init__(*args, prefix=kind, **kwargs)
-        self.kind = kind
-        role = "a reviewer" if kind == Assignment.Kind.REVIEW else "an editor"
-        self.fields["assignee"].widget = AssigneeCompletion(kind, attrs={"placeholder": "username"})
+    def __init__(self, *args, task: str, **kwargs):
+        super().__init__(*args, prefix=task, **kwargs)
+        self.task = task
+        role = "a reviewer" if task == Assignment.Task.REVIEW else "an editor"
+        self.fields["assignee"].widget = AssigneeCompletion(task, attrs={"placeholder": "username"})
         self.fields["assignee"].help_text = f"Type the first letters of {role}'s username."
 
 
@@ -66,16 +66,16 @@ def discussion_context(request: HttpRequest, claim: Claim, forms_given: dict) ->
     (as posted, with their errors, when a post went wrong)."""
     user = request.user
     current = assignments.assignments_of(claim)
-    kinds = []
-    for kind, label in Assignment.Kind.choices:
+    tasks = []
+    for task, label in Assignment.Task.choices:
         given = forms_given.get("assign_form")
-        if given is not None and given.kind == kind:
+        if given is not None and given.task == task:
             form = given
         else:
-            assignment = current.get(kind)
+            assignment = current.get(task)
             initial = {"due": assignment.due, "note": assignment.note} if assignment else {}
-            form = AssignForm(kind=kind, initial=initial)
-        kinds.append({"kind": kind, "label": label, "assignment": current.get(kind), "form": form})
+            form = AssignForm(task=task, initial=initial)
+        tasks.append({"task": task, "label": label, "assignment": current.get(task), "form": form})
     editing, replying = forms_given.get("editing"), forms_given.get("replying")
     discussion = comments.thread(claim, user)
     for comment in discussion:
@@ -92,7 +92,7 @@ def discussion_context(request: HttpRequest, claim: Claim, forms_given: dict) ->
         "comment_form": forms_given.get("comment_form") or CommentForm(auto_id="new-comment-%s"),
         "editing": editing,  # (comment id, its bound form)
         "replying": replying,
-        "assignment_kinds": kinds,
+        "assignment_kinds": tasks,
         "can_assign": permissions.can_assign(user),
     }
 
@@ -135,7 +135,9 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
         if parent is not None and not parent.is_deleted:
             return _again(request, claim, replying=(parent.pk, form))
         # A reply to a comment deleted meanwhile has no box beside it any more: the words go to the main box.
-        return _again(request, claim, comment_form=CommentForm(request.POST, auto_id="new-comment-%s") if parent else form)
+        return _again(
+            request, claim, comment_form=CommentForm(request.POST, auto_id="new-comment-%s") if parent else form
+        )
     messages.success(request, "Reply posted." if parent else "Comment posted.")
     return redirect(comment.get_absolute_url())
 
@@ -166,11 +168,11 @@ def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
     return redirect(comment.get_absolute_url())
 
 
-def _kind(request: HttpRequest) -> str:
-    kind = request.POST.get("kind", "")
-    if kind not in Assignment.Kind.values:
-        raise Http404("No such kind of assignment.")
-    return kind
+def _task(request: HttpRequest) -> str:
+    task = request.POST.get("task", "")
+    if task not in Assignment.Task.values:
+        raise Http404("No such task.")
+    return task
 
 
 @require_POST
@@ -178,16 +180,16 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     if not permissions.can_assign(request.user):
         raise PermissionDenied
-    kind = _kind(request)
-    form = AssignForm(request.POST, kind=kind)
+    task = _task(request)
+    form = AssignForm(request.POST, task=task)
     if not form.is_valid():
         return _again(request, claim, assign_form=form)
     try:
-        assignment = services.claim_assign(claim=claim, user=request.user, kind=kind, **form.cleaned_data)
+        assignment = services.claim_assign(claim=claim, user=request.user, task=task, **form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
         return _again(request, claim, assign_form=form)
-    what = Assignment.Kind(kind).label.lower()
+    what = Assignment.Task(task).label.lower()
     messages.success(request, f"Assigned to {assignment.assignee.get_username()} to {what}.")
     return redirect(f"{claim.get_absolute_url()}#assignments")
 
@@ -197,7 +199,7 @@ def claim_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     if not permissions.can_assign(request.user):
         raise PermissionDenied
-    if services.claim_unassign(claim=claim, user=request.user, kind=_kind(request)):
+    if services.claim_unassign(claim=claim, user=request.user, task=_task(request)):
         messages.success(request, "Unassigned. The assignment is kept in the claim's history.")
     else:
         messages.error(request, "That was not assigned to anyone.")
@@ -205,9 +207,9 @@ def claim_unassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def assignee_choices(request: HttpRequest, kind: str) -> JsonResponse:
-    """Usernames starting with ?q= of those who may take an assignment of `kind`: a few, never everyone."""
-    if kind not in Assignment.Kind.values:
-        raise Http404("No such kind of assignment.")
-    names = assignments.assignees_starting(kind, request.GET.get("q", ""))
+def assignee_choices(request: HttpRequest, task: str) -> JsonResponse:
+    """Usernames starting with ?q= of those who may take an assignment for `task`: a few, never everyone."""
+    if task not in Assignment.Task.values:
+        raise Http404("No such task.")
+    names = assignments.assignees_starting(task, request.GET.get("q", ""))
     return JsonResponse({"results": [{"value": name, "label": name} for name in names]})

@@ -285,7 +285,7 @@ def _assignment_history(claim_id: int) -> list:
 
 
 def _assignment_entry(record) -> Entry:
-    what = Assignment.Kind(record.kind).label.lower()
+    what = Assignment.Task(record.task).label.lower()
     name = record.assignee.get_username() if record.assignee else "someone"
     due = f", due {date_format(record.due, 'j M Y')}" if record.due else ""
     if record.history_type == "-":

@@ -388,15 +388,15 @@ class Mention(models.Model):
 
 
 class Assignment(models.Model):
-    """A claim in someone's hands: an editor to find sources, or a reviewer to judge. One of each kind per
+    """A claim in someone's hands: an editor to find sources, or a reviewer to judge. One of each task per
     claim at most; reassigning changes the row, unassigning deletes it (both in its history)."""
 
-    class Kind(models.TextChoices):
+    class Task(models.TextChoices):
         SOURCE = "source", "Find sources"
         REVIEW = "review", "Judge"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    task = models.CharField(max_length=10, choices=Task.choices)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
@@ -406,9 +406,9 @@ class Assignment(models.Model):
     history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
 
     class Meta:
-        ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["claim", "kind"], name="assignment_one_per_kind")]
+        ordering = ["task"]
+        constraints = [models.UniqueConstraint(fields=["claim", "task"], name="assignment_one_per_task")]
         indexes = [models.Index(fields=["assignee", "-assigned_at", "-id"], name="assignment_of_user_newest")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: claim {self.claim_id}"
+        return f"{self.get_task_display()}: claim {self.claim_id}"

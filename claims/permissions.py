@@ -98,14 +98,14 @@ def can_assign(user) -> bool:
     return user.has_perm("claims.add_assignment") and user.has_perm("claims.delete_assignment")
 
 
-def may_be_assigned(user, kind: str) -> bool:
-    """Whether `user` holds the role an assignment of `kind` asks for: sources need an editor, a verdict a reviewer."""
+def may_be_assigned(user, task: str) -> bool:
+    """Whether `user` holds the role an assignment of `task` asks for: sources need an editor, a verdict a reviewer."""
     if not user.is_active:
         return False
-    if kind == Assignment.Kind.REVIEW:
+    if task == Assignment.Task.REVIEW:
         return can_set_verdict(user)
     return can_link(user)
 
 
-# The permission an assignee of each kind must hold, for the queries that find them (claims.assignments).
-ASSIGNEE_PERMISSION = {Assignment.Kind.SOURCE: "add_evidencelink", Assignment.Kind.REVIEW: "set_verdict"}
+# The permission an assignee of each task must hold, for the queries that find them (claims.assignments).
+ASSIGNEE_PERMISSION = {Assignment.Task.SOURCE: "add_evidencelink", Assignment.Task.REVIEW: "set_verdict"}

@@ -653,25 +653,25 @@ def comment_delete(*, comment: Comment, user) -> Comment:
 # --- Assignments -----------------------------------------------------------------------------------
 
 
-def claim_assign(*, claim: Claim, user, kind: str, assignee, due: date | None = None, note: str = "") -> Assignment:
-    """Hand the claim to `assignee` for `kind` (sources or a verdict), or change who has it, its due date or
+def claim_assign(*, claim: Claim, user, task: str, assignee, due: date | None = None, note: str = "") -> Assignment:
+    """Hand the claim to `assignee` for `task` (sources or a verdict), or change who has it, its due date or
     note. Not a change of the claim: no version moves and a verdict's basis never sees it."""
     if not permissions.can_assign(user):
         raise PermissionDenied("Only reviewers and admins assign claims.")
-    if kind not in Assignment.Kind.values:
-        raise ValidationError({"kind": f"Unknown kind of assignment {kind!r}."})
-    if assignee is None or not permissions.may_be_assigned(assignee, kind):
-        role = "a reviewer" if kind == Assignment.Kind.REVIEW else "an editor"
+    if task not in Assignment.Task.values:
+        raise ValidationError({"task": f"Unknown task {task!r}."})
+    if assignee is None or not permissions.may_be_assigned(assignee, task):
+        role = "a reviewer" if task == Assignment.Task.REVIEW else "an editor"
         name = assignee.get_username() if assignee is not None else "Nobody"
         raise ValidationError(
-            {"assignee": f"{name} cannot be assigned to {Assignment.Kind(kind).label.lower()}: choose {role}."}
+            {"assignee": f"{name} cannot be assigned to {Assignment.Task(task).label.lower()}: choose {role}."}
         )
     note = note.strip()
     if len(note) > Assignment._meta.get_field("note").max_length:
         raise ValidationError({"note": "A note can have at most 1000 characters."})
     with transaction.atomic():
         _locked(claim, None)  # one desk head at a time changes a claim's assignments
-        assignment = Assignment.objects.filter(claim=claim, kind=kind).first() or Assignment(claim=claim, kind=kind)
+        assignment = Assignment.objects.filter(claim=claim, task=task).first() or Assignment(claim=claim, task=task)
         unchanged = assignment.pk and (assignment.assignee_id, assignment.due, assignment.note) == (
             assignee.pk,
             due,
@@ -687,13 +687,13 @@ def claim_assign(*, claim: Claim, user, kind: str, assignee, due: date | None = 
     return assignment
 
 
-def claim_unassign(*, claim: Claim, user, kind: str) -> bool:
-    """Take the claim out of its assignee's hands for `kind`; says whether it was assigned."""
+def claim_unassign(*, claim: Claim, user, task: str) -> bool:
+    """Take the claim out of its assignee's hands for `task`; says whether it was assigned."""
     if not permissions.can_assign(user):
         raise PermissionDenied("Only reviewers and admins assign claims.")
     with transaction.atomic():
         _locked(claim, None)
-        assignment = Assignment.objects.filter(claim=claim, kind=kind).first()
+        assignment = Assignment.objects.filter(claim=claim, task=task).first()
         if assignment is None:
             return False
         assignment._history_user = user

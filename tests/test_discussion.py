@@ -96,7 +96,10 @@ def test_the_author_edits_their_comment_and_the_earlier_words_stay_in_the_histor
     assert editor_client.post(url, {"body": "Second thought"}).status_code == 302
     comment.refresh_from_db()
     assert comment.body == "Second thought" and comment.edited_at is not None
-    assert [r.body for r in comment.history.order_by("history_date", "history_id")] == ["First thought", "Second thought"]
+    assert [r.body for r in comment.history.order_by("history_date", "history_id")] == [
+        "First thought",
+        "Second thought",
+    ]
     thread = thread_text(editor_client, claim)
     assert "Second thought" in thread and "edited" in thread
 
@@ -132,7 +135,10 @@ def test_deleting_ones_comment_keeps_its_place_and_its_text_in_the_history(edito
     thread = thread_text(editor_client, claim)
     assert "Regrettable words" not in thread and "Deleted by editor-user" in thread and "A reply stays" in thread
     # Deleted is deleted: no edit, no second deletion, no reply to it.
-    assert editor_client.post(reverse("claims:comment-edit", args=[claim.pk, comment.pk]), {"body": "x"}).status_code == 403
+    assert (
+        editor_client.post(reverse("claims:comment-edit", args=[claim.pk, comment.pk]), {"body": "x"}).status_code
+        == 403
+    )
     assert editor_client.post(reverse("claims:comment-delete", args=[claim.pk, comment.pk])).status_code == 403
     assert post(editor_client, claim, "Late reply", parent=comment.pk).status_code == 400
     assert comment.history.count() == 2
@@ -282,8 +288,8 @@ def test_the_claim_page_costs_the_same_queries_with_20_comments_as_with_2(client
                 services.comment_edit(comment=comment, user=author, body=f"Edited {i}")
             if i % 7 == 6:
                 services.comment_delete(comment=comment, user=author)
-        services.claim_assign(claim=claim, user=reviewer, kind="source", assignee=editor, note=f"{n} comments")
-        services.claim_assign(claim=claim, user=reviewer, kind="review", assignee=admin_user)
+        services.claim_assign(claim=claim, user=reviewer, task="source", assignee=editor, note=f"{n} comments")
+        services.claim_assign(claim=claim, user=reviewer, task="review", assignee=admin_user)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(claim.get_absolute_url())
         assert response.status_code == 200
@@ -307,7 +313,7 @@ def test_the_claims_timeline_tells_the_discussion_without_deleted_words(editor_c
     services.comment_delete(comment=gone, user=editor)
     content = editor_client.get(claim.get_absolute_url()).content.decode()
     history = content.split('id="history"', 1)[1]
-    assert "reviewer-user commented — <span class=\"timeline__detail\">Kept words</span>" in history
+    assert 'reviewer-user commented — <span class="timeline__detail">Kept words</span>' in history
     assert "reviewer-user edited a comment" in history
     assert "editor-user replied in the discussion" in history and "editor-user deleted a comment" in history
     assert "Withdrawn words" not in content

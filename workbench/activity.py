@@ -596,7 +596,9 @@ class AssignmentHistory(HistorySource):
         entry.context_label = record.claim_wording or f"#{record.claim_id}"
         if record.claim_live:
             entry.context_url = path_of("claims:detail")(record.claim_id)
-        entry.tail = f"(to {record.get_kind_display().lower()}{', due ' + _shown_date(record.due) if record.due else ''})"
+        entry.tail = (
+            f"(to {record.get_task_display().lower()}{', due ' + _shown_date(record.due) if record.due else ''})"
+        )
         entry.gone = False  # an assignment is told by its claim
 
 
