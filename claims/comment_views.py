@@ -73,7 +73,9 @@ def discussion_context(request: HttpRequest, claim: Claim, forms_given: dict) ->
             form = given
         else:
             assignment = current.get(task)
-            initial = {"due": assignment.due, "note": assignment.note} if assignment else {}
+            initial = (
+                {"assignee": assignment.assignee, "due": assignment.due, "note": assignment.note} if assignment else {}
+            )
             form = AssignForm(task=task, initial=initial)
         tasks.append({"task": task, "label": label, "assignment": current.get(task), "form": form})
     editing, replying = forms_given.get("editing"), forms_given.get("replying")
