@@ -170,6 +170,7 @@ def claim_delete(*, claim: Claim, user) -> None:
             link._history_user = user
             link._change_reason = _deleted_with(claim.pk)
             link.delete()
+        _discussion_delete(claim, user)
         claim.delete()
 
 
@@ -195,6 +196,7 @@ def claim_restore(*, claim_id: int, user) -> Claim:
             link = EvidenceLink.history.filter(id=link_id).latest("history_date", "history_id").instance
             link._history_user, link._change_reason = user, f"restored with claim #{claim_id}"
             link.save(force_insert=True)
+        _discussion_restore(claim_id, user)
         if claim.status in JUDGED and _hold_to_basis(claim):  # its sources changed while it was deleted
             claim._change_reason = "checked against its verdict after the restore"
             _save(claim, user)
@@ -648,6 +650,32 @@ def comment_delete(*, comment: Comment, user) -> Comment:
         comment.save()
         _mentions_set(comment)
     return comment
+
+
+def _discussion_delete(claim: Claim, user) -> None:
+    """A deleted claim's comments (replies first) and assignments go with it, each recorded as deleted with
+    it, so that restoring the claim brings them back."""
+    replies, threads = claim.comments.filter(parent__isnull=False), claim.comments.filter(parent__isnull=True)
+    for obj in [*replies, *threads, *claim.assignments.all()]:
+        obj._history_user, obj._change_reason = user, _deleted_with(claim.pk)
+        obj.delete()
+
+
+def _discussion_restore(claim_id: int, user) -> None:
+    """The comments and assignments deleted with the claim, back as they were (threads first, then replies)."""
+    for model in (Comment, Assignment):
+        latest = {}
+        for record in model.history.filter(claim_id=claim_id).order_by("history_date", "history_id"):
+            latest[record.id] = record
+        gone = [
+            r for r in latest.values() if r.history_type == "-" and r.history_change_reason == _deleted_with(claim_id)
+        ]
+        for record in sorted(gone, key=lambda r: (getattr(r, "parent_id", None) is not None, r.id)):
+            obj = record.instance
+            obj._history_user, obj._change_reason = user, f"restored with claim #{claim_id}"
+            obj.save(force_insert=True)
+            if model is Comment:
+                _mentions_set(obj)
 
 
 # --- Assignments -----------------------------------------------------------------------------------

@@ -317,3 +317,28 @@ def test_the_claims_timeline_tells_the_discussion_without_deleted_words(editor_c
     assert "reviewer-user edited a comment" in history
     assert "editor-user replied in the discussion" in history and "editor-user deleted a comment" in history
     assert "Withdrawn words" not in content
+
+
+# --- A deleted claim --------------------------------------------------------------------------------------
+
+
+def test_a_deleted_claim_takes_its_discussion_and_assignments_along_and_brings_them_back(editor, reviewer, admin_user):
+    claim = ClaimFactory(created_by=editor)
+    first = services.comment_post(claim=claim, user=reviewer, body="Ask @editor-user")
+    services.comment_post(claim=claim, user=editor, body="Asked.", parent=first)
+    withdrawn = services.comment_post(claim=claim, user=editor, body="Withdrawn")
+    services.comment_delete(comment=withdrawn, user=editor)
+    services.claim_assign(claim=claim, user=reviewer, task="source", assignee=editor, note="Sources, please")
+    services.claim_delete(claim=claim, user=editor)
+    assert not Comment.objects.exists() and not Mention.objects.exists()
+    assert Comment.history.filter(history_type="-", history_user=editor).count() == 3
+
+    restored = services.claim_restore(claim_id=claim.pk, user=admin_user)
+    thread = comments.thread(restored, reviewer)
+    assert [(c.body, [r.body for r in c.thread_replies]) for c in thread] == [
+        ("Ask @editor-user", ["Asked."]),
+        ("", []),
+    ]
+    assert thread[1].is_deleted and thread[1].deleted_by == editor
+    assert Mention.objects.get().user == editor
+    assert restored.assignments.get().note == "Sources, please"
