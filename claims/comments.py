@@ -97,7 +97,9 @@ def thread(claim, user) -> list:
     each comment with its `html` and what `user` may do with it. Two queries, however long the discussion."""
     comments = list(Comment.objects.filter(claim=claim).select_related("author", "deleted_by"))
     mentioned: dict[int, set[str]] = {}
-    for comment_id, username in Mention.objects.filter(claim=claim).values_list("comment_id", "user__username"):
+    for comment_id, username in (
+        Mention.objects.filter(claim=claim).order_by().values_list("comment_id", "user__username")
+    ):
         mentioned.setdefault(comment_id, set()).add(username)
     top, replies = [], {}
     for comment in comments:

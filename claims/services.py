@@ -586,7 +586,8 @@ def story_delete(*, story: Story, user) -> None:
 def _mentions_set(comment: Comment) -> None:
     """The comment's mention rows follow its text: new names added, names no longer in it removed, the rest
     kept with the time they were first made (a desk's "new since I last looked" stays right after an edit)."""
-    wanted = {user.pk: user for user in comments.mentioned_users(comment.body)} if not comment.is_deleted else {}
+    found = comments.mentioned_users(comment.body) if not comment.is_deleted else []
+    wanted = {user.pk: user for user in found if user.pk != comment.author_id}  # no one is told what they wrote
     have = set(comment.mentions.values_list("user_id", flat=True))
     comment.mentions.exclude(user_id__in=wanted).delete()
     Mention.objects.bulk_create(

@@ -178,6 +178,20 @@ def test_mentions_are_rows_of_who_which_claim_and_when(editor, reviewer, claim):
     assert mention.created_at == Mention.objects.filter(user=reviewer).values_list("created_at", flat=True).get()
 
 
+def test_mentioning_oneself_makes_no_mention(editor, claim):
+    services.comment_post(claim=claim, user=editor, body="Note to self, @editor-user")
+    assert not Mention.objects.exists()
+
+
+def test_hostile_text_is_shown_as_typed_on_the_claim_page(editor_client, editor, claim):
+    body = '<script>alert(1)</script> <img src=x onerror=alert(2)> javascript:alert(3) "><b>x</b> https://ok.test/"onclick="y'
+    assert post(editor_client, claim, body).status_code == 302
+    thread = thread_text(editor_client, claim)
+    assert "<script>alert" not in thread and "<img" not in thread and "<b>x" not in thread
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in thread and "javascript:alert(3)" in thread
+    assert re.findall(r'<a href="([^"]*)"', thread) == ["https://ok.test/"]
+
+
 def test_an_edit_adds_and_removes_mentions_and_keeps_the_rest(editor, reviewer, admin_user, claim):
     comment = services.comment_post(claim=claim, user=editor, body="@reviewer-user, a look?")
     first = Mention.objects.get()
