@@ -94,7 +94,7 @@ def discussion_context(request: HttpRequest, claim: Claim, forms_given: dict) ->
         "comment_form": forms_given.get("comment_form") or CommentForm(auto_id="new-comment-%s"),
         "editing": editing,  # (comment id, its bound form)
         "replying": replying,
-        "assignment_kinds": tasks,
+        "assignment_tasks": tasks,
         "can_assign": permissions.can_assign(user),
     }
 
@@ -102,6 +102,9 @@ def discussion_context(request: HttpRequest, claim: Claim, forms_given: dict) ->
 def _given(pair, comment):
     """The bound form posted for this comment, if it was this one's."""
     return pair[1] if pair and pair[0] == comment.pk else None
+
+
+# claims.views imports this module for the claim page's context; these two are asked of it when called.
 
 
 def _claim(pk: int) -> Claim:
