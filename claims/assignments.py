@@ -37,3 +37,8 @@ def assignments_of(claim) -> dict[str, Assignment]:
     """The claim's current assignments by task, with who and by whom (one query)."""
     found = Assignment.objects.filter(claim=claim).select_related("assignee", "assigned_by")
     return {assignment.task: assignment for assignment in found}
+
+
+def assigned_to(user) -> QuerySet:
+    """What `user` has in hand, newest first, with its claim (for a desk: who, which claim, since when, due)."""
+    return Assignment.objects.filter(assignee=user).select_related("claim").order_by("-assigned_at", "-id")

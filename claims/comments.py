@@ -112,3 +112,8 @@ def thread(claim, user) -> list:
         else:
             replies.setdefault(comment.parent_id, []).append(comment)
     return top
+
+
+def mentions_of(user):
+    """Where `user` was mentioned, newest first, with the comment, its author and the claim (for a desk)."""
+    return Mention.objects.filter(user=user).select_related("comment__author", "claim").order_by("-created_at", "-id")

@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import comments, services
+from claims.assignments import assigned_to
+from claims.comments import mentions_of
 from claims.models import Comment, Mention
 from tests.factories import ClaimFactory, UserFactory
 
@@ -176,6 +178,17 @@ def test_mentions_are_rows_of_who_which_claim_and_when(editor, reviewer, claim):
     mention = Mention.objects.get()
     assert (mention.user, mention.claim, mention.comment) == (reviewer, claim, comment)
     assert mention.created_at == Mention.objects.filter(user=reviewer).values_list("created_at", flat=True).get()
+
+
+def test_a_desk_finds_a_persons_mentions_and_assignments_newest_first(editor, reviewer, claim):
+    other = ClaimFactory(wording="Another claim")
+    older = services.comment_post(claim=claim, user=editor, body="@reviewer-user first")
+    newer = services.comment_post(claim=other, user=editor, body="@reviewer-user second")
+    assert [(m.comment, m.claim) for m in mentions_of(reviewer)] == [(newer, other), (older, claim)]
+    services.claim_assign(claim=claim, user=reviewer, task="review", assignee=reviewer)
+    services.claim_assign(claim=other, user=reviewer, task="review", assignee=reviewer)
+    assert [a.claim for a in assigned_to(reviewer)] == [other, claim]
+    assert list(mentions_of(editor)) == [] and list(assigned_to(editor)) == []
 
 
 def test_mentioning_oneself_makes_no_mention(editor, claim):
