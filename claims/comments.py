@@ -101,8 +101,12 @@ def thread(claim, user) -> list:
         Mention.objects.filter(claim=claim).order_by().values_list("comment_id", "user__username")
     ):
         mentioned.setdefault(comment_id, set()).add(username)
+    said = (
+        _deleted_words([c.pk for c in comments if c.is_deleted]) if permissions.can_read_deleted_comments(user) else {}
+    )
     top, replies = [], {}
     for comment in comments:
+        comment.deleted_words = said.get(comment.pk, "")
         comment.html = "" if comment.is_deleted else render(comment.body, mentioned.get(comment.pk, set()))
         comment.editable = permissions.can_edit_comment(user, comment)
         comment.deletable = permissions.can_delete_comment(user, comment)
@@ -112,6 +116,14 @@ def thread(claim, user) -> list:
         else:
             replies.setdefault(comment.parent_id, []).append(comment)
     return top
+
+
+def _deleted_words(ids: list[int]) -> dict[int, str]:
+    """The last words each deleted comment had, from its history (one query)."""
+    if not ids:
+        return {}
+    records = Comment.history.filter(id__in=ids).exclude(body="").order_by("history_date", "history_id")
+    return dict(records.values_list("id", "body"))  # the latest record of each comes last and wins
 
 
 def mentions_of(user):

@@ -93,6 +93,11 @@ def can_delete_comment(user, comment: Comment) -> bool:
     return comment.author_id == user.pk and user.has_perm("claims.delete_comment")
 
 
+def can_read_deleted_comments(user) -> bool:
+    """Those who moderate (admins) read what a deleted comment said, from its history."""
+    return user.has_perm("claims.delete_any_comment")
+
+
 def can_assign(user) -> bool:
     """Desk heads, that is reviewers and admins, hand claims to people, reassign and unassign them."""
     return user.has_perm("claims.add_assignment") and user.has_perm("claims.delete_assignment")

@@ -158,6 +158,17 @@ def test_an_admin_deletes_anyones_comment_a_reviewer_does_not(client, editor, re
     assert comment.history.latest("history_date", "history_id").history_change_reason == "deleted by admin-user"
 
 
+def test_only_admins_read_what_a_deleted_comment_said(client, editor, reviewer, admin_user, claim):
+    comment = services.comment_post(claim=claim, user=editor, body="First <draft>")
+    services.comment_edit(comment=comment, user=editor, body="Second <draft>")
+    services.comment_delete(comment=comment, user=editor)
+    for user, shown in ((editor, False), (reviewer, False), (admin_user, True)):
+        client.force_login(user)
+        thread = thread_text(client, claim)
+        assert ("Second &lt;draft&gt;" in thread) is shown and "First" not in thread
+        assert ("What it said (shown to admins)" in thread) is shown
+
+
 def test_comments_change_nothing_of_the_claim(editor, reviewer, claim):
     version = claim.version
     comment = services.comment_post(claim=claim, user=reviewer, body="No version moves")
