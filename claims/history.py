@@ -261,14 +261,19 @@ def _comment_history(claim_id: int) -> list:
     records = list(
         Comment.history.filter(claim_id=claim_id).select_related("history_user").order_by("history_date", "history_id")
     )
-    deleted = {r.id for r in records if r.deleted_at is not None or r.history_type == "-"}
+    last = {r.id: r for r in records}  # oldest first: each comment's latest record wins
+    deleted = {i for i, r in last.items() if r.deleted_at is not None or r.history_type == "-"}
+    seen = set()
     for record in records:
-        record.timeline_deleted = record.id in deleted
+        record.timeline_deleted, record.timeline_restored = record.id in deleted, record.id in seen
+        seen.add(record.id)
     return records
 
 
 def _comment_entry(record) -> Entry:
     words = "" if record.timeline_deleted else record.body
+    if record.history_type == "+" and record.timeline_restored:
+        return _entry(record, "comment", "restored a comment", detail=words)
     if record.history_type == "+":
         return _entry(record, "comment", "replied in the discussion" if record.parent_id else "commented", detail=words)
     if record.history_type == "-" or record.deleted_at is not None:

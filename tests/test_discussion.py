@@ -10,6 +10,7 @@ from django.urls import reverse
 from claims import comments, services
 from claims.assignments import assigned_to
 from claims.comments import mentions_of
+from claims.history import timeline
 from claims.models import Comment, Mention
 from tests.factories import ClaimFactory, UserFactory
 
@@ -380,3 +381,9 @@ def test_a_deleted_claim_takes_its_discussion_and_assignments_along_and_brings_t
     assert thread[1].is_deleted and thread[1].deleted_by == editor
     assert Mention.objects.get().user == editor
     assert restored.assignments.get().note == "Sources, please"
+    history = [entry.sentence for entry in timeline(claim.pk) if entry.kind == "comment"]
+    assert history[-3:] == [f"admin-user restored a comment (restored with claim #{claim.pk})"] * 3
+    assert "editor-user deleted a comment (deleted with claim" in history[-4]
+    assert [e.detail for e in timeline(claim.pk) if e.sentence.startswith("reviewer-user commented")] == [
+        "Ask @editor-user"
+    ]

@@ -79,3 +79,15 @@ def test_a_page_of_discussion_costs_one_query_per_source_however_many_rows(viewe
     assert page_queries() == 6
     discuss(30)
     assert page_queries() == 6
+
+
+def test_comments_deleted_and_restored_with_their_claim_are_told_so(viewer_client, editor, admin_user):
+    claim = ClaimFactory(created_by=editor, wording="Roads cost 3 million")
+    services.comment_post(claim=claim, user=editor, body="Before the deletion")
+    services.claim_delete(claim=claim, user=editor)
+    services.claim_restore(claim_id=claim.pk, user=admin_user)
+    assert discussion_rows(viewer_client, type="comment") == [
+        f"admin-user restored a comment on claim “Roads cost 3 million” — restored with claim #{claim.pk}",
+        f"editor-user deleted a comment on claim “Roads cost 3 million” — deleted with claim #{claim.pk}",
+        "editor-user commented “Before the deletion” on claim “Roads cost 3 million”",
+    ]

@@ -557,7 +557,9 @@ class CommentHistory(HistorySource):
 
     def finish(self, entry: Entry, record) -> None:
         entry.changes, entry.tail = [], ""
-        if entry.action == CREATED:
+        if entry.action == CREATED and record.activity_prev is not None:  # back with its restored claim
+            entry.verb, entry.noun, entry.label = "restored", "a comment", ""
+        elif entry.action == CREATED:
             entry.verb, entry.noun = ("replied", "") if record.parent_id else ("commented", "")
             if record.now_deleted:
                 entry.noun, entry.label = "(the comment was deleted since)", ""
