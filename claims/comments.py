@@ -76,13 +76,13 @@ def render(body: str, mentioned: frozenset[str] | set[str] = frozenset()) -> Saf
     for match in TOKENS.finditer(body):
         out.append(escape(body[at : match.start()]))
         token = match[0]
-        if match["url"]:
-            url = _url_end(token)
+        url = _url_end(token) if match["url"] else ""
+        if url and not url.endswith("://"):  # punctuation alone after the scheme is no address
             out.append(
                 f'<a href="{escape(url, quote=True)}" rel="nofollow noopener noreferrer" target="_blank">'
                 f"{escape(url)}</a>{escape(token[len(url) :])}"
             )
-        elif _name(token) in mentioned:
+        elif match["mention"] and _name(token) in mentioned:
             name = _name(token)
             out.append(f'<span class="mention">@{escape(name)}</span>{escape(token[len(name) + 1 :])}')
         else:

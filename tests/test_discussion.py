@@ -1,11 +1,14 @@
 """A claim's discussion: comments and replies, editing and deleting one's own, mentions, links made safe."""
 
+import html as htmllib
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from claims import comments, services
 from claims.assignments import assigned_to
@@ -297,6 +300,8 @@ def test_nothing_but_http_addresses_is_ever_a_link_and_markup_is_shown_as_typed(
         ("(https://example.org/page)", "https://example.org/page"),
         ("xhttps://example.org", None),
         ("https://", None),
+        ("See https://.", None),
+        ("https://)", None),
     ],
 )
 def test_a_quote_or_bracket_ends_an_address_and_can_never_leave_the_attribute(text, href):
@@ -387,3 +392,27 @@ def test_a_deleted_claim_takes_its_discussion_and_assignments_along_and_brings_t
     assert [e.detail for e in timeline(claim.pk) if e.sentence.startswith("reviewer-user commented")] == [
         "Ask @editor-user"
     ]
+
+
+# --- Whatever anyone types ---------------------------------------------------------------------------------
+
+TAG = re.compile(r"<(/?)([a-z]+)([^>]*)>")
+ALLOWED_OPENING = re.compile(
+    r'^ href="(?i:https?)://[^"\s<>`\']+" rel="nofollow noopener noreferrer" target="_blank"$|^ class="mention"$'
+)
+# Pieces that make addresses, mentions and markup, in any order.
+typed = st.lists(
+    st.sampled_from([*"ab @.:/<>\"'&`()=;\n", "https://", "http://", "javascript:", "@ann", "www."]), max_size=40
+).map("".join)
+
+
+@given(text=st.one_of(st.text(max_size=200), typed))
+@example(text='https://a"onmouseover="x')
+@example(text="@ann.<b>")
+@example(text="HTTP://.")  # found by it: punctuation alone once made an empty link
+def test_whatever_is_typed_reads_back_as_typed_and_only_safe_links_and_marks_are_added(text):
+    html = comments.render(text, {"ann"})
+    assert htmllib.unescape(TAG.sub("", html)) == text
+    for closing, name, attributes in TAG.findall(html):
+        assert name in ("a", "span")
+        assert (closing and not attributes) or ALLOWED_OPENING.match(attributes), attributes
