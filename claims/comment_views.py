@@ -24,7 +24,7 @@ class CommentForm(forms.Form):
         required=False,  # an empty comment is refused by the service, with its own words
         strip=False,
         help_text=BODY_HELP,
-        widget=forms.Textarea(attrs={"rows": 3, "aria-autocomplete": "list"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):

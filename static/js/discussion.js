@@ -25,6 +25,7 @@
     status.setAttribute("aria-live", "polite");
     wrapper.appendChild(status);
     box.setAttribute("aria-controls", id);
+    box.setAttribute("aria-autocomplete", "list");  // only once there is a list to offer
 
     var timer = null, asked = "", active = -1, typed = null;
 
