@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from articles.models import Article
-from claims.models import Claim, Tag
+from claims.models import Assignment, Claim, Tag
 from workbench.forms import PersonField
 from workbench.widgets import Completion
 
@@ -34,6 +34,26 @@ class PersonFilter(django_filters.Filter):
     field_class = PersonField
 
 
+ME = "me"
+
+
+class AssigneeField(PersonField):
+    """A person, or "me": whoever is looking (a link to one's own assignments works for everyone)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lower() == ME:
+            return ME
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != ME:
+            super().validate(value)
+
+
+class AssigneeFilter(django_filters.Filter):
+    field_class = AssigneeField
+
+
 class ClaimFilter(django_filters.FilterSet):
     # Exactly these claims ("3,5,8"): how the admin's export of ticked claims is recorded and replayed.
     id = NumberInFilter(widget=forms.HiddenInput)
@@ -53,6 +73,7 @@ class ClaimFilter(django_filters.FilterSet):
     publisher = django_filters.CharFilter(field_name="article__publisher", lookup_expr="iexact", label="Publisher")
     created_by = PersonFilter(label="Tagged by")
     reviewer = PersonFilter(field_name="reviewed_by", label="Reviewer")
+    assigned = AssigneeFilter(method="assigned_to", label="Assigned to", help_text="A username, or “me”.")
     created = django_filters.DateFromToRangeFilter(
         field_name="created_at",
         label="Tagged between",
@@ -103,6 +124,15 @@ class ClaimFilter(django_filters.FilterSet):
         else:
             by_status = others.status_counts()
         return Counted(by_status, by_status.get(status, 0) if status else sum(by_status.values()))
+
+    def assigned_to(self, queryset, name, value):
+        if value == ME:
+            user = getattr(self.request, "user", None)
+            if user is None or not user.is_authenticated:  # a saved filter evaluated with no one looking
+                return queryset.none()
+            value = user
+        # From the assignee's index: a person holds few claims of many.
+        return queryset.filter(pk__in=Assignment.objects.filter(assignee=value).values("claim_id"))
 
     def contradicted(self, queryset, name, value):
         return queryset.contradicted(value)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.humanize.templatetags.humanize import apnumber
+from django.utils.formats import date_format
 
 from articles.models import Passage
-from claims.models import Claim, EvidenceLink
+from claims.models import Assignment, Claim, Comment, EvidenceLink
 from claims.rules import independent_support
 
 # Fields a reader cares about; the rest (version, timestamps) change with them.
@@ -27,7 +28,8 @@ class Entry:
     at: datetime
     user: object | None
     channel: str
-    kind: str  # tagged, verdict, review (a verdict suspended), edit, linked, unlinked, deleted, restored
+    kind: str  # tagged, verdict, review (a verdict suspended), edit, linked, unlinked, deleted, restored,
+    # comment, assignment
     sentence: str
     detail: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
@@ -105,10 +107,14 @@ def timeline(claim_id: int) -> list[Entry]:
     events = sorted(
         [(first.history_date, 0, first.history_id, "claim", (first, last)) for first, last in claim_records]
         + [(r.history_date, 1, r.history_id, "link", r) for r in link_records]
+        + [(r.history_date, 2, r.history_id, "comment", r) for r in _comment_history(claim_id)]
+        + [(r.history_date, 3, r.history_id, "assignment", r) for r in _assignment_history(claim_id)]
     )
     entries, alive, previous = [], {}, None
     for _, _, _, source, record in events:
-        if source == "link":
+        if source in ("comment", "assignment"):
+            entry = _comment_entry(record) if source == "comment" else _assignment_entry(record)
+        elif source == "link":
             entry = _link_entry(record, passages)
             if record.history_type == "-":
                 alive.pop(record.id, None)
@@ -248,3 +254,46 @@ def _link_entry(record, passages) -> Entry:
     if record.history_type == "-":
         return _entry(record, "unlinked", f"removed {what} source from {source}", detail=detail)
     return _entry(record, "edit", f"changed {what} source from {source}", detail=detail)
+
+
+def _comment_history(claim_id: int) -> list:
+    """The claim's comment records, each knowing whether its comment is deleted now (then told without words)."""
+    records = list(
+        Comment.history.filter(claim_id=claim_id).select_related("history_user").order_by("history_date", "history_id")
+    )
+    last = {r.id: r for r in records}  # oldest first: each comment's latest record wins
+    deleted = {i for i, r in last.items() if r.deleted_at is not None or r.history_type == "-"}
+    seen = set()
+    for record in records:
+        record.timeline_deleted, record.timeline_restored = record.id in deleted, record.id in seen
+        seen.add(record.id)
+    return records
+
+
+def _comment_entry(record) -> Entry:
+    words = "" if record.timeline_deleted else record.body
+    if record.history_type == "+" and record.timeline_restored:
+        return _entry(record, "comment", "restored a comment", detail=words)
+    if record.history_type == "+":
+        return _entry(record, "comment", "replied in the discussion" if record.parent_id else "commented", detail=words)
+    if record.history_type == "-" or record.deleted_at is not None:
+        return _entry(record, "comment", "deleted a comment")
+    return _entry(record, "comment", "edited a comment", detail=words)
+
+
+def _assignment_history(claim_id: int) -> list:
+    return list(
+        Assignment.history.filter(claim_id=claim_id)
+        .select_related("history_user", "assignee")
+        .order_by("history_date", "history_id")
+    )
+
+
+def _assignment_entry(record) -> Entry:
+    what = Assignment.Task(record.task).label.lower()
+    name = record.assignee.get_username() if record.assignee else "someone"
+    due = f", due {date_format(record.due, 'j M Y')}" if record.due else ""
+    if record.history_type == "-":
+        return _entry(record, "assignment", f"unassigned {name} (to {what})")
+    verb = "assigned the claim to" if record.history_type == "+" else "changed the assignment: now"
+    return _entry(record, "assignment", f"{verb} {name} to {what}{due}", detail=record.note)

@@ -331,6 +331,89 @@ class Story(models.Model):
         return reverse("claims:story", args=[self.pk])
 
 
+# --- Discussion and assignments (claims.comments, claims.assignments) ------------------------------------
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class Comment(models.Model):
+    """One message in a claim's discussion; a reply has a parent (one level: a reply to a reply joins its
+    thread). Deleting one is soft: the row stays, without its text, and the text stays in its history."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at", "id"], name="comment_thread_order")]
+        permissions = [("delete_any_comment", "Can delete anyone's comment")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on claim {self.claim_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('claims:detail', args=[self.claim_id])}#comment-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Mention(models.Model):
+    """`@username` in a comment, one row per person and comment: "mentions of me" is a look-up by user.
+    Worked out from the comment's text on every write (claims.comments), so it has no history of its own."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="mention_once_per_comment")]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="mention_of_user_newest")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in comment {self.comment_id}"
+
+
+class Assignment(models.Model):
+    """A claim in someone's hands: an editor to find sources, or a reviewer to judge. One of each task per
+    claim at most; reassigning changes the row, unassigning deletes it (both in its history)."""
+
+    class Task(models.TextChoices):
+        SOURCE = "source", "Find sources"
+        REVIEW = "review", "Judge"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    task = models.CharField(max_length=10, choices=Task.choices)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    due = models.DateField(null=True, blank=True)
+    note = models.TextField(max_length=1000, blank=True)
+
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
+
+    class Meta:
+        ordering = ["task"]
+        constraints = [models.UniqueConstraint(fields=["claim", "task"], name="assignment_one_per_task")]
+        indexes = [models.Index(fields=["assignee", "-assigned_at", "-id"], name="assignment_of_user_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_task_display()}: claim {self.claim_id}"
+
+
 class Notification(models.Model):
     """Something that happened to a user's work, told to them in the workbench and, as they chose, by e-mail
     (claims.notifications): written with the change that caused it, e-mailed by the background worker."""

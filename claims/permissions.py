@@ -1,6 +1,6 @@
 """Who may do what with claims. Views and services both ask here; hiding a button is only a courtesy."""
 
-from claims.models import Claim, EvidenceLink
+from claims.models import Assignment, Claim, Comment, EvidenceLink
 
 
 def can_tag(user) -> bool:
@@ -72,3 +72,45 @@ def can_edit_story(user) -> bool:
 
 def can_delete_story(user) -> bool:
     return user.has_perm("claims.delete_story")
+
+
+def can_comment(user) -> bool:
+    """Editors, reviewers and admins take part in a claim's discussion; viewers read it."""
+    return user.has_perm("claims.add_comment")
+
+
+def can_edit_comment(user, comment: Comment) -> bool:
+    """Only the author rewords a comment (no one puts words in another's mouth), and not once deleted."""
+    return not comment.is_deleted and comment.author_id == user.pk and user.has_perm("claims.change_comment")
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    """The author deletes their own comment; admins delete anyone's (moderation). The text stays in the history."""
+    if comment.is_deleted:
+        return False
+    if user.has_perm("claims.delete_any_comment"):
+        return True
+    return comment.author_id == user.pk and user.has_perm("claims.delete_comment")
+
+
+def can_read_deleted_comments(user) -> bool:
+    """Those who moderate (admins) read what a deleted comment said, from its history."""
+    return user.has_perm("claims.delete_any_comment")
+
+
+def can_assign(user) -> bool:
+    """Desk heads, that is reviewers and admins, hand claims to people, reassign and unassign them."""
+    return user.has_perm("claims.add_assignment") and user.has_perm("claims.delete_assignment")
+
+
+def may_be_assigned(user, task: str) -> bool:
+    """Whether `user` holds the role an assignment of `task` asks for: sources need an editor, a verdict a reviewer."""
+    if not user.is_active:
+        return False
+    if task == Assignment.Task.REVIEW:
+        return can_set_verdict(user)
+    return can_link(user)
+
+
+# The permission an assignee of each task must hold, for the queries that find them (claims.assignments).
+ASSIGNEE_PERMISSION = {Assignment.Task.SOURCE: "add_evidencelink", Assignment.Task.REVIEW: "set_verdict"}

@@ -9,9 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import Article, Passage
-from claims import basis, history, permissions
+from claims import basis, comments, history, permissions
 from claims.anchoring import Anchor, check_anchor
-from claims.models import Claim, ClaimSet, EvidenceLink, Story, Tag
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Mention, Story, Tag
 from claims.reanchor import reanchor
 from claims.rules import JUDGED, VERDICTS, evidence_blockers, verdict_blockers
 
@@ -170,6 +170,7 @@ def claim_delete(*, claim: Claim, user) -> None:
             link._history_user = user
             link._change_reason = _deleted_with(claim.pk)
             link.delete()
+        _discussion_delete(claim, user)
         claim.delete()
 
 
@@ -195,6 +196,7 @@ def claim_restore(*, claim_id: int, user) -> Claim:
             link = EvidenceLink.history.filter(id=link_id).latest("history_date", "history_id").instance
             link._history_user, link._change_reason = user, f"restored with claim #{claim_id}"
             link.save(force_insert=True)
+        _discussion_restore(claim_id, user)
         if claim.status in JUDGED and _hold_to_basis(claim):  # its sources changed while it was deleted
             claim._change_reason = "checked against its verdict after the restore"
             _save(claim, user)
@@ -574,3 +576,155 @@ def story_delete(*, story: Story, user) -> None:
         raise PermissionDenied("Only admins delete stories.")
     story._history_user = user
     story.delete()
+
+
+# --- Discussion ------------------------------------------------------------------------------------
+# Comments change no claim: no version moves, so a discussion never makes an edit or a verdict stale, and a
+# verdict's basis (claims.basis) never sees one.
+
+
+def _mentions_set(comment: Comment) -> None:
+    """The comment's mention rows follow its text: new names added, names no longer in it removed, the rest
+    kept with the time they were first made (a desk's "new since I last looked" stays right after an edit)."""
+    found = comments.mentioned_users(comment.body) if not comment.is_deleted else []
+    wanted = {user.pk: user for user in found if user.pk != comment.author_id}  # no one is told what they wrote
+    have = set(comment.mentions.values_list("user_id", flat=True))
+    comment.mentions.exclude(user_id__in=wanted).delete()
+    Mention.objects.bulk_create(
+        [
+            Mention(comment=comment, user=user, claim_id=comment.claim_id)
+            for pk, user in wanted.items()
+            if pk not in have
+        ]
+    )
+
+
+def comment_post(*, claim: Claim, user, body: str, parent: Comment | None = None) -> Comment:
+    """A new comment on the claim, or a reply: a reply to a reply joins the thread of the comment it answers."""
+    if not permissions.can_comment(user):
+        raise PermissionDenied("Only editors, reviewers and admins take part in the discussion.")
+    body = comments.clean_body(body)
+    if parent is not None:
+        if parent.claim_id != claim.pk:
+            raise ValidationError("That comment belongs to another claim.")
+        if parent.is_deleted:
+            raise ValidationError("That comment was deleted meanwhile: post yours to the discussion instead.")
+        parent_id = parent.parent_id or parent.pk
+    else:
+        parent_id = None
+    with transaction.atomic():
+        comment = Comment(claim=claim, author=user, parent_id=parent_id, body=body)
+        comment._history_user = user
+        comment.save()
+        _mentions_set(comment)
+    return comment
+
+
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    if not permissions.can_edit_comment(user, comment):
+        raise PermissionDenied("You may edit only your own comments, and not once deleted.")
+    body = comments.clean_body(body)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not permissions.can_edit_comment(user, comment):  # deleted meanwhile
+            raise PermissionDenied("This comment was deleted meanwhile.")
+        if comment.body == body:
+            return comment
+        comment.body, comment.edited_at = body, timezone.now()
+        comment._history_user = user
+        comment.save()
+        _mentions_set(comment)
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """Soft: the comment stays in its thread as deleted, without its text (which its history keeps)."""
+    if not permissions.can_delete_comment(user, comment):
+        raise PermissionDenied("You may delete only your own comments (admins, anyone's).")
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_deleted:
+            return comment
+        comment.body, comment.deleted_at, comment.deleted_by = "", timezone.now(), user
+        comment._history_user = user
+        comment._change_reason = "deleted" if comment.author_id == user.pk else f"deleted by {user.get_username()}"
+        comment.save()
+        _mentions_set(comment)
+    return comment
+
+
+def _discussion_delete(claim: Claim, user) -> None:
+    """A deleted claim's comments (replies first) and assignments go with it, each recorded as deleted with
+    it, so that restoring the claim brings them back."""
+    replies, threads = claim.comments.filter(parent__isnull=False), claim.comments.filter(parent__isnull=True)
+    for obj in [*replies, *threads, *claim.assignments.all()]:
+        obj._history_user, obj._change_reason = user, _deleted_with(claim.pk)
+        obj.delete()
+
+
+def _discussion_restore(claim_id: int, user) -> None:
+    """The comments and assignments deleted with the claim, back as they were (threads first, then replies)."""
+    for model in (Comment, Assignment):
+        latest = {}
+        for record in model.history.filter(claim_id=claim_id).order_by("history_date", "history_id"):
+            latest[record.id] = record
+        gone = [
+            r for r in latest.values() if r.history_type == "-" and r.history_change_reason == _deleted_with(claim_id)
+        ]
+        for record in sorted(gone, key=lambda r: (getattr(r, "parent_id", None) is not None, r.id)):
+            obj = record.instance
+            obj._history_user, obj._change_reason = user, f"restored with claim #{claim_id}"
+            obj.save(force_insert=True)
+            if model is Comment:
+                _mentions_set(obj)
+
+
+# --- Assignments -----------------------------------------------------------------------------------
+
+
+def claim_assign(*, claim: Claim, user, task: str, assignee, due: date | None = None, note: str = "") -> Assignment:
+    """Hand the claim to `assignee` for `task` (sources or a verdict), or change who has it, its due date or
+    note. Not a change of the claim: no version moves and a verdict's basis never sees it."""
+    if not permissions.can_assign(user):
+        raise PermissionDenied("Only reviewers and admins assign claims.")
+    if task not in Assignment.Task.values:
+        raise ValidationError({"task": f"Unknown task {task!r}."})
+    if assignee is None or not permissions.may_be_assigned(assignee, task):
+        role = "a reviewer" if task == Assignment.Task.REVIEW else "an editor"
+        name = assignee.get_username() if assignee is not None else "Nobody"
+        raise ValidationError(
+            {"assignee": f"{name} cannot be assigned to {Assignment.Task(task).label.lower()}: choose {role}."}
+        )
+    note = note.strip()
+    if len(note) > Assignment._meta.get_field("note").max_length:
+        raise ValidationError({"note": "A note can have at most 1000 characters."})
+    with transaction.atomic():
+        _locked(claim, None)  # one desk head at a time changes a claim's assignments
+        assignment = Assignment.objects.filter(claim=claim, task=task).first() or Assignment(claim=claim, task=task)
+        unchanged = assignment.pk and (assignment.assignee_id, assignment.due, assignment.note) == (
+            assignee.pk,
+            due,
+            note,
+        )
+        if unchanged:
+            return assignment
+        if assignment.assignee_id != assignee.pk:
+            assignment.assigned_at = timezone.now()
+        assignment.assignee, assignment.assigned_by, assignment.due, assignment.note = assignee, user, due, note
+        assignment._history_user = user
+        assignment.save()
+    return assignment
+
+
+def claim_unassign(*, claim: Claim, user, task: str) -> bool:
+    """Take the claim out of its assignee's hands for `task`; says whether it was assigned."""
+    if not permissions.can_assign(user):
+        raise PermissionDenied("Only reviewers and admins assign claims.")
+    with transaction.atomic():
+        _locked(claim, None)
+        assignment = Assignment.objects.filter(claim=claim, task=task).first()
+        if assignment is None:
+            return False
+        assignment._history_user = user
+        assignment.delete()
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import reader, set_views, story_views, views
+from claims import comment_views, reader, set_views, story_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
@@ -21,6 +21,12 @@ urlpatterns = [
     path("<int:pk>/evidence/passage/", views.evidence_add_passage, name="link-passage"),
     path("<int:pk>/evidence/external/", views.evidence_add_external, name="link-external"),
     path("<int:pk>/evidence/<int:link_pk>/remove/", views.evidence_remove, name="unlink"),
+    path("<int:pk>/comments/", comment_views.comment_post, name="comment"),
+    path("<int:pk>/comments/<int:comment_pk>/edit/", comment_views.comment_edit, name="comment-edit"),
+    path("<int:pk>/comments/<int:comment_pk>/delete/", comment_views.comment_delete, name="comment-delete"),
+    path("<int:pk>/assign/", comment_views.claim_assign, name="assign"),
+    path("<int:pk>/unassign/", comment_views.claim_unassign, name="unassign"),
+    path("assignees/<str:task>/", comment_views.assignee_choices, name="assignees"),
     path("export/", export_views.export_claims, name="export"),
     path("exports/<int:pk>/", export_views.export_detail, name="export-detail"),
     path("exports/<int:pk>/status/", export_views.export_status, name="export-status"),

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
+from claims.comment_views import discussion_context
 from claims.display import claim_rows
 from claims.duplicates import existing_claims
 from claims.filters import ClaimFilter
@@ -28,7 +29,7 @@ SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
     counted = filters.counted()
     ids = filters.qs.values_list("pk", flat=True)
     page = Paginator(ids, settings.WORKBENCH_CLAIMS_PER_PAGE, count=counted.total).get_page(request.GET.get("page"))
@@ -165,6 +166,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
     }
     if context["suggestions_shown"]:
         context.update(_suggestions(request, claim))
+    context.update(discussion_context(request, claim, forms))
     return render(request, "claims/detail.html", context, status=status)
 
 

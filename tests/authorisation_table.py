@@ -83,6 +83,16 @@ CASES = [
     Case("claims:link-external", "claim", WRITE, "login 403 400 400 400"),
     Case("claims:unlink", "claim link", WRITE, "login 403 403 ok ok"),
     Case("claims:rollback", "claim", WRITE, "login 403 403 403 ok"),
+    # The discussion: editors, reviewers and admins post; only the author edits; the author or an admin deletes
+    Case("claims:comment", "claim", WRITE, "login 403 400 400 400"),
+    Case("claims:comment-edit", "claim comment", WRITE, "login 403 403 403 403"),
+    Case("claims:comment-edit", "claim own_comment", WRITE, "login 403 400 400 400"),
+    Case("claims:comment-delete", "claim comment", WRITE, "login 403 403 403 ok"),
+    Case("claims:comment-delete", "claim own_comment", WRITE, "login 403 ok ok ok"),
+    # Assignments: desk heads (reviewers, admins) assign; the boxes suggest people to everyone signed in
+    Case("claims:assign", "claim", WRITE, "login 403 403 400 400", data="task=source"),
+    Case("claims:unassign", "claim", WRITE, "login 403 403 ok ok", data="task=source"),
+    Case("claims:assignees", "assignment_task", *READ),
     Case("claims:deleted", "", "login 403 403 403 ok", "login 405 405 405 405"),
     Case("claims:restore", "deleted_claim", WRITE, "login 403 403 403 ok"),
     # Claim sets and exports: another editor's are only the admin's to open; the asker's own are theirs

@@ -44,6 +44,7 @@ def roles(transactional_db):
     """The role groups, as the migration makes them: a transactional test flushes them away after it."""
     importlib.import_module("workbench.migrations.0001_roles").create_roles(apps, None)
     importlib.import_module("workbench.migrations.0005_story_permissions").grant(apps, None)
+    importlib.import_module("workbench.migrations.0007_discussion_permissions").grant(apps, None)
 
 
 @pytest.fixture

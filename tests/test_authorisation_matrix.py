@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import ImportBatch
 from claims import services
-from claims.models import ClaimSet, Export, Story, Tag
+from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
 from tests import authorisation_table as table
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
 from workbench import views
@@ -110,6 +110,8 @@ def make_world(media_root: Path) -> World:
     claim.tags.add(tag)
     deleted = ClaimFactory(article=article, created_by=other)
     services.claim_delete(claim=deleted, user=users["admin"])
+    comment = Comment.objects.create(claim=claim, author=other, body="Another editor's comment")
+    Assignment.objects.create(claim=claim, task="source", assignee=other, assigned_by=users["reviewer"])
     story = Story.objects.create(name="Matrix story", created_by=other)
     story.articles.add(article)
 
@@ -144,6 +146,10 @@ def make_world(media_root: Path) -> World:
         # A viewer's own claim was tagged before the role was taken away: it gives them no rights.
         "own_claim": own(lambda user: ClaimFactory(article=article, created_by=user).pk),
         "link": link.pk,
+        "comment": comment.pk,
+        # As with claims, a viewer's own comment was written before the role was taken away.
+        "own_comment": own(lambda user: Comment.objects.create(claim=claim, author=user, body="Mine").pk),
+        "assignment_task": "source",
         "deleted_claim": deleted.pk,
         "tag": tag.pk,
         "set": sets["anonymous"],

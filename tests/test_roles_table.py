@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from claims import permissions
-from claims.models import ClaimSet
+from claims.models import ClaimSet, Comment
 from claims.rules import reviewer_blockers
 from tests.factories import ClaimFactory, PassageEvidenceFactory, UserFactory
 
@@ -31,6 +31,8 @@ def cells_for(user) -> dict[str, str]:
     others_link_on_own = PassageEvidenceFactory(claim=own_open, added_by=other)
     others_link_elsewhere = PassageEvidenceFactory(claim=others_open, added_by=other)
     others_set = ClaimSet.objects.create(name=f"Set of {other.username}", owner=other)
+    own_comment = Comment.objects.create(claim=others_open, author=user, body="Mine")
+    others_comment = Comment.objects.create(claim=own_open, author=other, body="Theirs")
 
     def tick(allowed: bool, words: str = "✓") -> str:
         return words if allowed else ""
@@ -63,6 +65,14 @@ def cells_for(user) -> dict[str, str]:
         if permissions.can_clear_flag(user, others_open)
         else tick(permissions.can_clear_flag(user, own_open), "own claims"),
         "restore deleted claims, roll back": tick(permissions.can_restore(user)),
+        "comment on a claim, reply": tick(permissions.can_comment(user)),
+        "edit a comment": scope(
+            permissions.can_edit_comment(user, others_comment), permissions.can_edit_comment(user, own_comment)
+        ),
+        "delete a comment": scope(
+            permissions.can_delete_comment(user, others_comment), permissions.can_delete_comment(user, own_comment)
+        ),
+        "assign a claim to someone": tick(permissions.can_assign(user)),
         "export; keep claim sets": "✓ (every set)" if permissions.can_manage_set(user, others_set) else "✓ (own sets)",
         "admin site": tick(user.is_staff and user.has_perm("articles.add_article")),
     }

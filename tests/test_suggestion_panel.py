@@ -167,8 +167,9 @@ def test_suggestions_cost_the_same_queries_however_many_articles_could_match(
     small = queries()
     articles(range(3, 60))
     large = queries()
-    # PostgreSQL counts the search's common words in two queries.
-    assert small[0] == large[0] <= (21 if url == "claims:detail" else 15) + (connection.vendor == "postgresql")
+    # PostgreSQL counts the search's common words in two queries. The claim page's discussion and assignments
+    # cost five (tests/test_discussion.py).
+    assert small[0] == large[0] <= (26 if url == "claims:detail" else 15) + (connection.vendor == "postgresql")
     assert (small[1], large[1]) == (6, 8)
 
 

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 
 from articles.models import Article, ImportBatch
 from claims.history import BOOKKEEPING
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
 from workbench.audit import CHANNELS
 from workbench.display import minute, path_of, truncated
 from workbench.prepared import Prepared
@@ -518,6 +518,105 @@ class EvidenceHistory(HistorySource):
         entry.tail = f"({record.get_stance_display().lower()})"
 
 
+def _claim_then():
+    """The wording of a record's claim as it read at the record's time (a deleted claim has it only in its
+    history), and whether the claim still exists: the context of a comment or an assignment."""
+    claim = Claim.history.filter(id=OuterRef("claim_id"), history_date__lte=OuterRef("history_date"))
+    claim = claim.order_by("-history_date", "-history_id")
+    return {
+        "claim_wording": Subquery(claim.values("wording")[:1]),
+        "claim_live": Exists(Claim.objects.filter(pk=OuterRef("claim_id"))),
+    }
+
+
+class CommentHistory(HistorySource):
+    """Comments: posted, edited, deleted (soft, so a change whose record has `deleted_at`). A comment deleted
+    since is told without its words: they stay in its history, not in the feed."""
+
+    kind, name = "comment", "comment"
+    model = Comment
+    deleting = Q(history_type="~", deleted_at__isnull=False)
+    actions = {
+        CREATED: Q(history_type="+"),
+        CHANGED: Q(history_type="~", deleted_at__isnull=True),
+        DELETED: Q(history_type="-") | deleting,
+    }
+
+    def label(self):
+        return F("body")
+
+    def columns(self) -> dict:
+        columns = super().columns()
+        columns["action"] = Case(
+            When(history_type="+", then=Value(CREATED)),
+            When(Q(history_type="-") | self.deleting, then=Value(DELETED)),
+            default=Value(CHANGED),
+            output_field=CharField(),
+        )
+        return columns
+
+    def annotations(self) -> dict:
+        return {
+            **_claim_then(),
+            "now_deleted": Exists(Comment.objects.filter(pk=OuterRef("id"), deleted_at__isnull=False)),
+        }
+
+    def url(self, record) -> str:
+        return f"{path_of('claims:detail')(record.claim_id)}#comment-{record.id}" if record.claim_live else ""
+
+    def finish(self, entry: Entry, record) -> None:
+        entry.changes, entry.tail = [], ""
+        if entry.action == CREATED and record.activity_prev is not None:  # back with its restored claim
+            entry.verb, entry.noun, entry.label = "restored", "a comment", ""
+        elif entry.action == CREATED:
+            entry.verb, entry.noun = ("replied", "") if record.parent_id else ("commented", "")
+            if record.now_deleted:
+                entry.noun, entry.label = "(the comment was deleted since)", ""
+        elif entry.action == CHANGED:
+            entry.verb, entry.noun, entry.label = "edited", "a comment", ""
+        else:
+            entry.verb, entry.noun, entry.label = "deleted", "a comment", ""
+            entry.gone = False
+        entry.context = "on claim"
+        entry.context_label = record.claim_wording or f"#{record.claim_id}"
+        if record.claim_live:
+            entry.context_url = path_of("claims:detail")(record.claim_id) + "#discussion"
+
+
+class AssignmentHistory(HistorySource):
+    """Who was handed which claim, by whom; reassigned and unassigned."""
+
+    kind, name = "assignment", "assignment"
+    model = Assignment
+    verbs = {CREATED: "assigned", CHANGED: "reassigned", DELETED: "unassigned"}
+    quiet_fields = ("assigned_at", "assigned_by")
+    field_labels = {"assignee": "to", "due": "due"}
+
+    def label(self):
+        return F("assignee__username")
+
+    def annotations(self) -> dict:
+        return _claim_then()
+
+    def url(self, record) -> str:
+        return f"{path_of('claims:detail')(record.claim_id)}#assignments" if record.claim_live else ""
+
+    def finish(self, entry: Entry, record) -> None:
+        entry.noun = ""
+        entry.context = "from claim" if entry.action == DELETED else "to claim"
+        entry.context_label = record.claim_wording or f"#{record.claim_id}"
+        if record.claim_live:
+            entry.context_url = path_of("claims:detail")(record.claim_id)
+        entry.tail = (
+            f"(to {record.get_task_display().lower()}{', due ' + _shown_date(record.due) if record.due else ''})"
+        )
+        entry.gone = False  # an assignment is told by its claim
+
+
+def _shown_date(value) -> str:
+    return formats.date_format(value, "j M Y")
+
+
 class TagHistory(HistorySource):
     kind = name = "tag"
     model = Tag
@@ -659,6 +758,8 @@ def _count(n: int, word: str) -> str:
 SOURCES: list[Source] = [
     ClaimHistory(),
     EvidenceHistory(),
+    CommentHistory(),
+    AssignmentHistory(),
     TagHistory(),
     ClaimSetHistory(),
     StoryHistory(),

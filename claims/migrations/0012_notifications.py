@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0010_export_lease"),
+        ("claims", "0011_discussion_and_assignments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
