@@ -419,6 +419,9 @@ class Notification(models.Model):
     (claims.notifications): written with the change that caused it, e-mailed by the background worker."""
 
     class Kind(models.TextChoices):
+        MENTION = "mention", "Someone mentions me"
+        ASSIGNMENT = "assignment", "A claim is assigned to me"
+        REPLY = "reply", "A reply to my comment"
         VERDICT = "verdict", "A verdict on my claim"
         REVIEW = "review", "My claim needs review"
         REOPENED = "reopened", "My claim was reopened"

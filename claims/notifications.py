@@ -1,5 +1,8 @@
 """Notifications: who hears of what happened to their work, and how.
 
+Someone named in a comment (`@name`), the author of the comment a reply answers, and the person a claim is
+assigned to hear of it from the discussion's and the assignments' services (claims.services).
+
 A claim's status is told by its history: every record of a claim, whichever door wrote it (the pages,
 the admin, a restore, a rollback, an import), is compared with the record before it, and a new status is
 told to the people whose work it is. A verdict and a reopening to the claim's author; "needs review" to
@@ -57,6 +60,41 @@ def claim_record_written(record, previous) -> None:
 
 
 JUDGED = (Claim.Status.VERIFIED, Claim.Status.DISPUTED)
+
+
+def mentioned(comment, user_ids: list[int]) -> None:
+    """The people a comment newly names (`@name`; never its author, claims.services sees to that)."""
+    text = f"{_name(comment.author_id)} mentioned you: “{truncated(comment.body, 160)}”"
+    notify(user_ids, kind=Kind.MENTION, claim_id=comment.claim_id, actor_id=comment.author_id, text=text)
+
+
+def replied(reply, answered) -> None:
+    """The author of the comment a reply answers, unless they replied to themselves or the reply names them
+    (the mention tells them already)."""
+    if answered.author_id == reply.author_id or reply.mentions.filter(user_id=answered.author_id).exists():
+        return
+    text = f"{_name(reply.author_id)} replied to your comment: “{truncated(reply.body, 160)}”"
+    notify([answered.author_id], kind=Kind.REPLY, claim_id=reply.claim_id, actor_id=reply.author_id, text=text)
+
+
+def assigned(assignment) -> None:
+    """The person a claim is handed to, unless they took it themselves."""
+    if assignment.assignee_id == assignment.assigned_by_id:
+        return
+    task = "find sources for" if assignment.task == "source" else "judge"
+    wording = Claim.objects.filter(pk=assignment.claim_id).values_list("wording", flat=True).first() or ""
+    text = f"{_name(assignment.assigned_by_id)} asked you to {task} “{truncated(wording, 120)}”"
+    if assignment.due:
+        text += f", by {assignment.due:%-d %b %Y}"
+    if assignment.note:
+        text += f": {truncated(assignment.note, 160)}"
+    notify(
+        [assignment.assignee_id],
+        kind=Kind.ASSIGNMENT,
+        claim_id=assignment.claim_id,
+        actor_id=assignment.assigned_by_id,
+        text=text,
+    )
 
 
 def notify(recipients, *, kind: str, claim_id: int | None, actor_id: int | None, text: str) -> list[Notification]:

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import Article, Passage
-from claims import basis, comments, history, permissions
+from claims import basis, comments, history, notifications, permissions
 from claims.anchoring import Anchor, check_anchor
 from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Mention, Story, Tag
 from claims.reanchor import reanchor
@@ -597,6 +597,7 @@ def _mentions_set(comment: Comment) -> None:
             if pk not in have
         ]
     )
+    notifications.mentioned(comment, [pk for pk in wanted if pk not in have])
 
 
 def comment_post(*, claim: Claim, user, body: str, parent: Comment | None = None) -> Comment:
@@ -617,6 +618,8 @@ def comment_post(*, claim: Claim, user, body: str, parent: Comment | None = None
         comment._history_user = user
         comment.save()
         _mentions_set(comment)
+        if parent is not None:
+            notifications.replied(comment, parent)
     return comment
 
 
@@ -708,11 +711,14 @@ def claim_assign(*, claim: Claim, user, task: str, assignee, due: date | None = 
         )
         if unchanged:
             return assignment
-        if assignment.assignee_id != assignee.pk:
+        handed = assignment.assignee_id != assignee.pk
+        if handed:
             assignment.assigned_at = timezone.now()
         assignment.assignee, assignment.assigned_by, assignment.due, assignment.note = assignee, user, due, note
         assignment._history_user = user
         assignment.save()
+        if handed:
+            notifications.assigned(assignment)
     return assignment
 
 

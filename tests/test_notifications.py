@@ -190,11 +190,37 @@ def test_the_list_costs_the_same_queries_however_many(editor_client, editor, dja
 def test_choosing_how_to_hear_of_each_kind(editor_client, editor):
     page = editor_client.get(reverse("notification-settings")).content.decode()
     assert "<legend>A verdict on my claim</legend>" in page and "editor@newsroom.example" in page
-    data = {"verdict": "both", "review": "email", "reopened": "web", "daily_digest": "on"}
-    assert editor_client.post(reverse("notification-settings"), data).status_code == 302
+    data = {kind: "web" for kind in Notification.Kind.values} | {"verdict": "both", "review": "email"}
+    assert editor_client.post(reverse("notification-settings"), {**data, "daily_digest": "on"}).status_code == 302
     preferences = NotificationPreferences.objects.get(user=editor)
-    assert preferences.channels == {"verdict": "both", "review": "email", "reopened": "web"}
+    assert preferences.channels == data
     assert preferences.daily_digest
     response = editor_client.post(reverse("notification-settings"), {**data, "verdict": "pigeon"})
     assert response.status_code == 400
     assert NotificationPreferences.objects.get(user=editor).channels["verdict"] == "both"
+
+
+# --- The discussion and assignments ---------------------------------------------------------------
+
+
+def test_a_mention_a_reply_and_an_assignment_are_told_once_each(editor, reviewer, django_capture_on_commit_callbacks):
+    from claims import services
+
+    choose(reviewer, NotificationPreferences.BOTH)
+    claim = tag(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        question = services.comment_post(claim=fresh(claim), user=editor, body="@reviewer-user is this the council's?")
+    assert told(reviewer) == ["editor-user mentioned you: “@reviewer-user is this the council's?”"]
+    assert [message.to for message in mail.outbox] == [["reviewer@newsroom.example"]]
+    services.comment_edit(comment=question, user=editor, body="@reviewer-user is this the council's own figure?")
+    assert len(told(reviewer)) == 1  # still the same mention: not told again
+    services.comment_post(claim=fresh(claim), user=reviewer, body="It is.", parent=question)
+    assert told(editor) == ["reviewer-user replied to your comment: “It is.”"]
+    services.comment_post(claim=fresh(claim), user=reviewer, body="@editor-user see above", parent=question)
+    assert len(told(editor)) == 2  # the mention, not a reply as well
+    services.claim_assign(claim=fresh(claim), user=reviewer, task="source", assignee=editor, note="Find a second one")
+    assert told(editor)[0] == (
+        "reviewer-user asked you to find sources for “The council spent 3 million on roads.”: Find a second one"
+    )
+    services.claim_assign(claim=fresh(claim), user=reviewer, task="source", assignee=editor, note="Today please")
+    assert len(told(editor)) == 3  # a changed note is not a new assignment
