@@ -4,6 +4,8 @@
  * Menu: the button is hidden until this script runs (without it the links are always shown); CSS shows it
  * on a narrow screen only. Enter or Space opens and closes it, Escape closes it and puts focus back on it.
  *
+ * Skip links (a.skip-to) move focus to their target, not only the view.
+ *
  * Focus: after a form is sent back with an error, focus goes to the first invalid field (or the error box
  * when no field is to blame); after a redirect with a message, to the message, which is a live region.
  * When the page was asked for at a section (#evidence), the message is shown at the top of that section,
@@ -31,16 +33,28 @@
     });
   }
 
+  // A link past a long list of results (the claim page's passages) puts focus on what it skips to; a
+  // fragment link alone only scrolls there.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.skip-to");
+    var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    if (target.tabIndex < 0 && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(target.tagName)) target.tabIndex = -1;
+    target.focus();
+  });
+
   var main = document.getElementById("main");
   if (!main) return;
   var invalid = main.querySelector('[aria-invalid="true"]:not([type="hidden"])');
   var problem = main.querySelector(".form-errors[role=alert], .conflict[role=alert]");
   var messages = document.getElementById("messages");
+  var target = null;
   if (invalid) {
-    invalid.focus();
+    target = invalid;
   } else if (problem) {
     problem.tabIndex = -1;
-    problem.focus();
+    target = problem;
   } else if (messages && messages.querySelector(".message")) {
     var section = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (section && section.tagName === "SECTION") {
@@ -49,6 +63,14 @@
       else section.insertAdjacentElement("afterbegin", messages);
       messages.classList.add("messages--in-section");
     }
-    messages.focus();
+    target = messages;
   }
+  if (!target) return;
+  target.focus();
+  // The browser scrolls to a #fragment once the page has loaded, and takes focus away as it does.
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      if (!document.activeElement || document.activeElement === document.body) target.focus();
+    }, 0);
+  });
 })();
