@@ -53,7 +53,7 @@ def test_no_main_page_scrolls_sideways(page, live_server, newsroom, size):  # no
     log_in(page, live_server.url)
     for shown in [p for p in pages if p.signed_in]:
         response = page.goto(f"{live_server.url}{shown.path}")
-        assert response.ok, shown
+        assert response.status == shown.status, shown
         width = _page_width(page)
         if width["scroll"] != size["width"]:
             too_wide[shown.name] = (width, _wider_than_the_page(page))
