@@ -161,6 +161,7 @@ def _marked(item: Item, shown: dict[int, Shown], cut: "_CandidateCutter") -> Saf
 
 
 def _segment(segment, text: str, shown: dict[int, Shown], candidate: Candidate | None) -> SafeString:
+    words = text
     if candidate:
         text = format_html('<span class="candidate-text" data-candidate="{}">{}</span>', candidate.start, text)
     if not segment.claims:
@@ -178,7 +179,7 @@ def _segment(segment, text: str, shown: dict[int, Shown], candidate: Candidate |
         f" (+{more} overlapping)" if more else "",
         claim.kind,
         f" and {more} overlapping" if more else "",
-        text,
+        words,
         text,
     )
 

@@ -8,8 +8,8 @@
  *
  * Focus: after a form is sent back with an error, focus goes to the first invalid field (or the error box
  * when no field is to blame); after a redirect with a message, to the message, which is a live region.
- * When the page was asked for at a section (#evidence), the message is shown at the top of that section,
- * where the work goes on, rather than at the top of the page.
+ * When the page was asked for at a place (#evidence, #claim-item-3), the message is shown at the top of the
+ * section that holds it, where the work goes on, rather than at the top of the page.
  */
 (function () {
   "use strict";
@@ -56,8 +56,9 @@
     problem.tabIndex = -1;
     target = problem;
   } else if (messages && messages.querySelector(".message")) {
-    var section = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (section && section.tagName === "SECTION") {
+    var asked = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var section = asked && asked.closest("section");
+    if (section && main.contains(section)) {
       var heading = section.querySelector("h2");
       if (heading && heading.parentNode === section) heading.insertAdjacentElement("afterend", messages);
       else section.insertAdjacentElement("afterbegin", messages);

@@ -175,6 +175,12 @@ def test_a_highlight_says_its_status_in_its_name(page, live_server, newsroom):  
     page.goto(f"{live_server.url}{newsroom['claim'].article.get_absolute_url()}")
     mark = page.locator("#article-body a.claim-mark").first
     expect(mark).to_have_accessible_name(re.compile(r"^Open claim: "))
+    words = mark.inner_text()
+    expect(mark).to_have_accessible_name(f"Open claim: {words}")
+    page.goto(f"{live_server.url}{newsroom['claim'].article.get_absolute_url()}?candidates=1")
+    # In a candidate sentence too: the words, not the candidate's markup.
+    for mark in page.locator("#article-body a.claim-mark").all():
+        expect(mark).to_have_accessible_name(re.compile(r"^(Open|Verified|Disputed) claim: [^<]+$"))
 
 
 def test_tabbing_past_the_tag_box_goes_on_to_the_claims_panel(page, live_server, newsroom):  # noqa: F811
