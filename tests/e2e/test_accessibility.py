@@ -245,3 +245,16 @@ def test_links_in_the_activity_feed_are_underlined(page, live_server, newsroom):
     page.goto(f"{live_server.url}{reverse('activity')}")
     link = page.locator("td.activity__what a").first
     assert "underline" in link.evaluate("el => getComputedStyle(el).textDecorationLine")
+
+
+def test_from_the_top_of_a_claim_two_tab_stops_reach_the_verdict(page, live_server, newsroom):  # noqa: F811
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}{newsroom['claim'].get_absolute_url()}")
+    jumps = page.get_by_role("navigation", name="On this page")
+    jumps.get_by_role("link", name="Give the verdict").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("group", name="Verdict").get_by_role("radio").first).to_be_focused()
+    jumps.get_by_role("link", name="Link an external source").click()
+    expect(page.locator("summary", has_text="Link an external source")).to_be_focused()
