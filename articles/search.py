@@ -71,8 +71,11 @@ def search(
     exclude_article_ids: Iterable[int] = (),
     exclude_passage_ids: Iterable[int] = (),
     articles: Iterable[int] | None = None,
+    misspelt: bool = True,
 ) -> Search:
-    """Passages of current articles holding any of `words` (as `terms` gives them), best first: two queries."""
+    """Passages of current articles holding any of `words` (as `terms` gives them), best first: two queries.
+    With `misspelt`, PostgreSQL also looks for words close to one no passage holds: the trigram search
+    that takes reads many passages (0.7 s over 900,000), worth it for a claim, not for a search box."""
     words = tuple(words)
     if not words:
         return Search((), (), [])
@@ -84,6 +87,7 @@ def search(
         filters, params = _filters(exclude_article_ids, exclude_passage_ids, articles)
         # A word no passage holds may be misspelt: PostgreSQL looks for close ones (long enough to tell).
         unknown = [word for word, n in zip(words, counts, strict=True) if n == 0 and len(word) >= FUZZY_LENGTH]
+        unknown = unknown if misspelt else []
         # Very common words would find most passages and rank none: the rarer ones pick the candidates.
         # When every word is common, passages holding them all come first, then those holding any.
         rare = [word for word, n in zip(words, counts, strict=True) if n < COMMON]

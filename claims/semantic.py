@@ -18,6 +18,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
+
 from articles.models import Article, Passage
 from claims.models import PassageEmbedding
 
@@ -49,8 +51,14 @@ def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
     """Cosine similarity of `text` with each passage that has a stored embedding. A passage the background job
     has not reached yet is left out (ranked by its words alone): embedding it here would cost a request
     about 8 ms of CPU per passage, more than the rest of the page."""
+    return mean_similarities([text], passage_ids)
+
+
+def mean_similarities(texts: list[str], passage_ids: list[int]) -> dict[int, float]:
+    """The mean of `texts`' cosine similarities with each passage that has a stored embedding: the texts
+    embedded together and the vectors read once, for a claim's quote and wording."""
     model = _model()
-    if model is None or not passage_ids:
+    if model is None or not passage_ids or not texts:
         return {}
     import numpy as np
 
@@ -61,7 +69,7 @@ def similarities(text: str, passage_ids: list[int]) -> dict[int, float]:
     if not vectors:
         return {}
     ids = list(vectors)
-    scores = np.stack([vectors[pk] for pk in ids]) @ _vectors(model, [text])[0]
+    scores = np.stack([vectors[pk] for pk in ids]) @ _vectors(model, texts).mean(axis=0)
     return {pk: float(score) for pk, score in zip(ids, scores, strict=True)}
 
 
@@ -116,6 +124,12 @@ def _vectors(model, texts: list[str]):
     return rows
 
 
+def forget() -> None:
+    """Drop the vectors of texts seen: the next request embeds its text as if for the first time."""
+    with _remembering:
+        _remembered.clear()
+
+
 def _model():
     # One thread loads it; the others wait for it rather than load it again.
     with _loading:
@@ -131,7 +145,11 @@ def _load():
     except ImportError:
         return None
     try:
-        return package.load_model(device="cpu")
+        model = package.load_model(device="cpu")
     except Exception:
         logger.exception("The semantic model did not load: suggestions use text search alone")
         return None
+    import torch
+
+    torch.set_num_threads(settings.WORKBENCH_EMBEDDING_THREADS)
+    return model

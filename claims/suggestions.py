@@ -172,9 +172,7 @@ def _search_terms(text: str) -> list[str]:
 
 def _meaning(texts: list[str], passage_ids: list[int]) -> dict[int, float]:
     """The mean similarity of `texts` with each passage that has one; {} in text mode."""
-    each = [semantic.similarities(text, passage_ids) for text in texts]
-    known = set.intersection(*(set(similarity) for similarity in each))
-    return {pk: _calibrated(sum(similarity[pk] for similarity in each) / len(each)) for pk in known}
+    return {pk: _calibrated(cosine) for pk, cosine in semantic.mean_similarities(texts, passage_ids).items()}
 
 
 def _calibrated(cosine: float) -> float:

@@ -55,6 +55,7 @@ CASES = [
     Case("password_reset_complete", "", "ok ok ok ok ok", "405 405 405 405 405"),
     Case("activity", "", *READ),
     Case("people", "", *READ),
+    Case("search", "", *READ, data="q=council"),
     # Articles and the reader
     Case("articles:list", "", *READ),
     Case("articles:raw", "article", *READ),

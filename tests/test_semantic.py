@@ -73,6 +73,14 @@ def test_the_workbench_says_it_reads_meaning_when_the_extra_is_installed(model):
     assert semantic.mode() == "semantic"
 
 
+def test_the_model_computes_with_the_threads_the_settings_give_it(model, settings):
+    # One by default: each web worker and the background worker already has a core to keep busy.
+    import torch
+
+    assert settings.WORKBENCH_EMBEDDING_THREADS == 1
+    assert torch.get_num_threads() == 1
+
+
 def test_the_model_is_loaded_with_the_hub_switched_off(model):
     import huggingface_hub.constants
 

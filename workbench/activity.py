@@ -35,6 +35,7 @@ from claims.history import BOOKKEEPING
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
 from workbench.audit import CHANNELS
 from workbench.display import minute, path_of, truncated
+from workbench.prepared import Prepared
 
 # Every source gives exactly these columns, in this order (UNION matches columns by position).
 # None is named like a model field: a values() alias may not shadow one (ImportBatch has `channel`).
@@ -356,6 +357,28 @@ class HistorySource(Source):
         Sorted per object, the record before a page record is its previous one: that one was fetched,
         and none lies between.
         """
+        fetched = self._records_query.raw((), ids=ids)
+        chains = defaultdict(list)
+        for record in sorted(fetched, key=lambda r: (r.history_date, r.history_id)):
+            chains[record.id].append(record)
+        records = {}
+        for chain in chains.values():
+            for index, record in enumerate(chain):
+                record.activity_prev = chain[index - 1] if index else None
+                record.activity_last = record
+                for later in chain[index + 1 :]:
+                    if self.same_change(record, later):
+                        record.activity_last = later
+                records[record.history_id] = record
+        return records
+
+    @cached_property
+    def _records_query(self) -> Prepared:
+        # Compiled once for each number of ids (fifty at most): padding the list to fewer lengths made
+        # PostgreSQL expect more rows and read the whole table.
+        return Prepared(self._records_of, ids=list)
+
+    def _records_of(self, ids: list[int]) -> QuerySet:
         history = self.history._default_manager
         before = Q(history_date__lt=OuterRef("history_date")) | Q(
             history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
@@ -370,21 +393,7 @@ class HistorySource(Source):
             wanted.append(page.filter(history_type="~").annotate(other=end))
         first, *others = [wanted[0], *(query.values("other") for query in wanted[1:])]
         live = Exists(self.model._default_manager.filter(pk=OuterRef("id")))
-        fetched = history.filter(history_id__in=first.union(*others)).annotate(live=live, **self.annotations())
-
-        chains = defaultdict(list)
-        for record in sorted(fetched, key=lambda r: (r.history_date, r.history_id)):
-            chains[record.id].append(record)
-        records = {}
-        for chain in chains.values():
-            for index, record in enumerate(chain):
-                record.activity_prev = chain[index - 1] if index else None
-                record.activity_last = record
-                for later in chain[index + 1 :]:
-                    if self.same_change(record, later):
-                        record.activity_last = later
-                records[record.history_id] = record
-        return records
+        return history.filter(history_id__in=first.union(*others)).annotate(live=live, **self.annotations())
 
     def _m2m(self, records) -> dict[str, dict[int, list[str]]]:
         """Related names before and after each change, one query per many-to-many field."""
@@ -700,18 +709,50 @@ def activity_page(*, size: int, older: Cursor | None = None, newer: Cursor | Non
     """`size` entries next to a cursor (the newest when there is none), told; with where the pages beside
     start. One row more than the page says whether there is another beyond it; nothing is counted."""
     if newer:
-        rows = list(activity_feed(**criteria, newer=newer, limit=size + 1))
+        rows = _feed_rows(criteria, newer=newer, limit=size + 1)
         if len(rows) <= size:  # as new as it gets: the first page, which may have grown since
             return activity_page(size=size, **criteria)
         entries = activity_entries(reversed(rows[:size]))
         return Page(entries, newer=Cursor.of(entries[0]), older=Cursor.of(entries[-1]))
-    rows = list(activity_feed(**criteria, older=older, limit=size + 1))
+    rows = _feed_rows(criteria, older=older, limit=size + 1)
     entries = activity_entries(rows[:size])
     return Page(
         entries,
         newer=Cursor.of(entries[0]) if older and entries else None,
         older=Cursor.of(entries[-1]) if len(rows) > size else None,
     )
+
+
+def _feed_of(action, kind, older_kind, newer_kind, limit, *, older_at, older_id, newer_at, newer_id, **criteria):
+    older = Cursor(older_at, older_id, older_kind) if older_kind else None
+    newer = Cursor(newer_at, newer_id, newer_kind) if newer_kind else None
+    return activity_feed(action=action, kind=kind, older=older, newer=newer, limit=limit, **criteria)
+
+
+# A page's query, compiled once for each combination of filters: compiling it cost more than running it.
+_FEED = Prepared(
+    _feed_of,
+    actor_id=int,
+    since=datetime,
+    until=datetime,
+    older_at=datetime,
+    older_id=int,
+    newer_at=datetime,
+    newer_id=int,
+)
+
+
+def _feed_rows(criteria: dict, *, older: Cursor | None = None, newer: Cursor | None = None, limit: int) -> list[dict]:
+    """activity_feed(**criteria, older=older, newer=newer, limit=limit), as dicts."""
+    criteria = {"actor_id": None, "action": None, "kind": None, "since": None, "until": None, **criteria}
+    shape = (criteria.pop("action"), criteria.pop("kind"), older and older.kind, newer and newer.kind, limit)
+    cursors = {
+        "older_at": older and older.at,
+        "older_id": older and older.record_id,
+        "newer_at": newer and newer.at,
+        "newer_id": newer and newer.record_id,
+    }
+    return [dict(zip(COLUMNS, row, strict=True)) for row in _FEED.rows(shape, **criteria, **cursors)]
 
 
 def activity_entries(rows) -> list[Entry]:

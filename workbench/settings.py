@@ -283,6 +283,11 @@ WORKBENCH_JOB_LEASE_SECONDS = envint("WORKBENCH_JOB_LEASE_SECONDS", "45")
 WORKBENCH_JOB_MAX_ATTEMPTS = envint("WORKBENCH_JOB_MAX_ATTEMPTS", "3")
 WORKBENCH_TASK_TIMEOUT_SECONDS = envint("WORKBENCH_TASK_TIMEOUT_SECONDS", "3600")
 
+# Threads the semantic model computes with in each process (claims/semantic.py). One: the web workers and
+# the background worker already keep every core busy, and a second thread each made a claim's embedding
+# 15-40 times slower under load (250-770 ms instead of 16-34 ms) as the threads waited on each other.
+WORKBENCH_EMBEDDING_THREADS = envint("WORKBENCH_EMBEDDING_THREADS", "1")
+
 # --- More than one server: shared cache and sessions, object storage, a read replica -------------
 # Each is off until its variable is set; with none set the workbench keeps its state on one machine.
 

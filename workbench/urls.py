@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles import urls as article_urls
+from claims import search_views
 from claims import urls as claim_urls
 from workbench import views as workbench_views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("articles/", include(article_pages)),
     path("claims/", include("claims.urls")),
+    path("search/", search_views.everywhere, name="search"),
     path("activity/", workbench_views.activity, name="activity"),
     path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),

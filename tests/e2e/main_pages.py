@@ -70,6 +70,7 @@ def main_pages(newsroom) -> list[Page]:
         Page("export", reverse("claims:export")),
         Page("export-detail", reverse("claims:export-detail", args=[newsroom["export"].pk])),
         Page("password-change", reverse("password_change")),
+        Page("search", reverse("search") + "?q=Chechnya"),
         Page("not-found", reverse("claims:detail", args=[987654]), status=404),
     ]
 
