@@ -60,9 +60,9 @@ def _row(row, tags, badges: dict[str, SafeString], url, contradicted: bool, pick
     if row.needs_review and row.status != Claim.Status.REVIEW:
         badge += f' <span class="badge badge--warning" title="{escape(row.review_reason)}">needs review</span>'
     return SafeString(
-        f'<tr>{pick}<td><a href="{url(row.pk)}">{escape(truncated(row.wording, 140))}</a>{tagged}{badge}</td>'
-        f'<td class="nowrap">{badges[row.status]}</td>'
-        f'<td>{escape(truncated(row.article__title, 60))}<br><span class="muted small">{escape(row.article__publisher)}</span></td>'
-        f'<td><span class="nowrap">{escape(row.created_by__username)}</span><br><span class="muted small">{day(row.created_at)}</span></td>'
-        f'<td class="nowrap">{escape(row.reviewed_by__username or "—")}</td></tr>'
+        f'<tr>{pick}<td data-label="Claim"><a href="{url(row.pk)}">{escape(truncated(row.wording, 140))}</a>{tagged}{badge}</td>'
+        f'<td class="nowrap" data-label="Status">{badges[row.status]}</td>'
+        f'<td data-label="Article">{escape(truncated(row.article__title, 60))}<br><span class="muted small">{escape(row.article__publisher)}</span></td>'
+        f'<td data-label="Tagged by"><span class="nowrap">{escape(row.created_by__username)}</span><br><span class="muted small">{day(row.created_at)}</span></td>'
+        f'<td class="nowrap" data-label="Reviewer">{escape(row.reviewed_by__username or "—")}</td></tr>'
     )

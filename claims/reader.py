@@ -95,6 +95,7 @@ class Shown:
     badge: SafeString
     wording: str  # as the claims panel shortens it
     title: str  # what a mark says of it
+    kind: str  # what a mark is, at the start of its accessible name: "Open claim"
     by: str
 
     @property
@@ -124,6 +125,7 @@ def shown_claims(claims: list) -> dict[int, Shown]:
             badge=badges[claim.status],
             wording=truncated(claim.wording, 140),
             title=f"{labels[claim.status]} claim: {truncated(claim.wording, 120)}",
+            kind=f"{labels[claim.status]} claim",
             by=claim.created_by.get_username(),
         )
         for claim in claims
@@ -159,20 +161,25 @@ def _marked(item: Item, shown: dict[int, Shown], cut: "_CandidateCutter") -> Saf
 
 
 def _segment(segment, text: str, shown: dict[int, Shown], candidate: Candidate | None) -> SafeString:
+    words = text
     if candidate:
         text = format_html('<span class="candidate-text" data-candidate="{}">{}</span>', candidate.start, text)
     if not segment.claims:
         return conditional_escape(text)
     claim = shown[segment.claim.pk]
     more = len(segment.claims) - 1
+    # The status leads the mark's name: a title is no name for a link with words, and is not always read.
     return format_html(
-        '<a class="claim-mark claim-mark--{}{}" href="{}" data-claims="{}" title="{}{}">{}</a>',
+        '<a class="claim-mark claim-mark--{}{}" href="{}" data-claims="{}" title="{}{}" aria-label="{}{}: {}">{}</a>',
         claim.status,
         " claim-mark--overlap" if more else "",
         claim.url,
         "".join(f"{c.pk} " for c in segment.claims),
         claim.title,
         f" (+{more} overlapping)" if more else "",
+        claim.kind,
+        f" and {more} overlapping" if more else "",
+        words,
         text,
     )
 

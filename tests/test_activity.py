@@ -78,7 +78,7 @@ def feed(client, **params) -> list[str]:
     """The sentences of the page, as text, top to bottom."""
     response = client.get(reverse("activity"), params)
     assert response.status_code == 200
-    cells = re.findall(r'<td class="activity__what">(.*?)</td>', response.content.decode(), re.S)
+    cells = re.findall(r'<td class="activity__what"[^>]*>(.*?)</td>', response.content.decode(), re.S)
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split()) for cell in cells]
 
 

@@ -188,9 +188,9 @@ def _row(entry: Entry, who: str) -> SafeString:
         what += f' <span class="activity__reason">— {escape(entry.reason)}</span>'
     return SafeString(
         f'<tr class="activity__entry activity__entry--{escape(entry.action)}">'
-        f'<td class="nowrap"><time datetime="{entry.when_iso}">{entry.when}</time></td>'
-        f'<td class="activity__what">{what}</td>'
-        f'<td class="nowrap"><span class="badge">{escape(entry.via_label)}</span></td></tr>'
+        f'<td class="nowrap" data-label="When"><time datetime="{entry.when_iso}">{entry.when}</time></td>'
+        f'<td class="activity__what" data-label="What happened">{what}</td>'
+        f'<td class="nowrap" data-label="Through"><span class="badge">{escape(entry.via_label)}</span></td></tr>'
     )
 
 

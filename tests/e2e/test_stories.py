@@ -52,6 +52,7 @@ def test_the_story_page_for_the_five_seeds_shows_which_outlet_says_what(
     # The page does not scroll sideways: the wide table scrolls in its own region.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("story-matrix-390")
+    page.get_by_role("button", name="Menu").click()  # on a phone the navigation is folded
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
     expect(page.get_by_role("link", name=demo_site["story"].name)).to_be_visible()
     screenshot("stories-390")

@@ -1,0 +1,89 @@
+"""The workbench's main pages, with the demo data `make run` makes, for the tests that open every one of
+them: at a phone's width and a desktop's (test_layout_widths.py), and under axe-core (test_accessibility.py).
+
+A page is a name (for its screenshot) and a path; `visit` opens it signed in as the reviewer, who sees the
+most controls on the demo claims (the verdict form, the edit form, the links), or signed out for the pages
+of the login itself. The lock-out page takes five wrong passwords, so it is reached last, in a context of
+its own."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from claims.models import Claim, ClaimSet, Export
+from tests.factories import UserFactory
+from workbench.demo import add_demo_claims, add_demo_story
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    signed_in: bool = True
+    status: int = 200
+
+
+@pytest.fixture
+def newsroom(roles, seeded, live_server, settings, tmp_path):
+    """The demo newsroom: the seeds, the demo claims and story, a claim set and a finished export."""
+    settings.MEDIA_ROOT = tmp_path
+    editor = UserFactory(username="editor", role="editor")
+    reviewer = UserFactory(username="reviewer", role="reviewer")
+    add_demo_claims(editor=editor, reviewer=reviewer)
+    story = add_demo_story(editor=editor)
+    claim_set = ClaimSet.objects.create(name="Verified for the weekly", owner=reviewer, description="The checked ones.")
+    claim_set.claims.add(*Claim.objects.filter(status=Claim.Status.VERIFIED))
+    export = Export.objects.create(
+        format="csv",
+        created_by=reviewer,
+        channel="web",
+        statuses=["verified"],
+        status=Export.Status.DONE,
+        claim_count=2,
+    )
+    export.file.save("export.csv", ContentFile(b"id\r\n1\r\n2\r\n"))
+    open_claim = Claim.objects.filter(status=Claim.Status.OPEN).first()
+    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export}
+
+
+def main_pages(newsroom) -> list[Page]:
+    claim, article = newsroom["claim"], newsroom["claim"].article
+    return [
+        Page("login", reverse("login"), signed_in=False),
+        Page("articles", reverse("articles:list")),
+        Page("reader", reverse("articles:detail", args=[article.pk])),
+        Page("reader-candidates", reverse("articles:detail", args=[article.pk]) + "?candidates=1"),
+        Page("claims", reverse("claims:list")),
+        Page("claims-filtered", reverse("claims:list") + "?status=verified&created_after=2020-01-01&article=1"),
+        Page("claim", reverse("claims:detail", args=[claim.pk])),
+        Page("claim-passage-search", reverse("claims:detail", args=[claim.pk]) + "?q=Chechnya#evidence"),
+        Page("claim-suggestions", reverse("claims:detail", args=[claim.pk]) + "?suggestions=1#suggestions"),
+        Page("activity", reverse("activity")),
+        Page("claim-sets", reverse("claims:sets")),
+        Page("claim-set", reverse("claims:set-detail", args=[newsroom["claim_set"].pk])),
+        Page("stories", reverse("claims:stories")),
+        Page("story", reverse("claims:story", args=[newsroom["story"].pk])),
+        Page("export", reverse("claims:export")),
+        Page("export-detail", reverse("claims:export-detail", args=[newsroom["export"].pk])),
+        Page("password-change", reverse("password_change")),
+        Page("search", reverse("search") + "?q=Chechnya"),
+        Page("not-found", reverse("claims:detail", args=[987654]), status=404),
+    ]
+
+
+def log_in(page, base_url: str, username: str = "reviewer", password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}{reverse('login')}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def lock_out(page, base_url: str) -> None:
+    """Five wrong passwords: the lock-out page (django-axes, workbench/logins.py)."""
+    for _ in range(5):
+        log_in(page, base_url, "editor", "not the password")
+    page.get_by_role("heading", name="Too many failed logins").wait_for()
