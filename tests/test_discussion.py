@@ -85,7 +85,8 @@ def test_an_empty_or_too_long_comment_gets_a_field_error_and_writes_nothing(edit
     assert response.status_code == 400
     content = response.content.decode()
     field = content.split('id="new-comment-body"', 1)[1].split("</div>", 1)[0]
-    assert f'<span class="field__error">{error}</span>' in field
+    assert f'<div class="field__error" id="new-comment-body_error"><p>{error}</p>' in field
+    assert 'aria-describedby="new-comment-body_helptext new-comment-body_error"' in content
     assert Comment.objects.count() == 0 and Comment.history.count() == 0
 
 

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims.models import Claim, ClaimSet, Export
+from claims.notifications import notify
 from tests.factories import UserFactory
 from workbench.demo import add_demo_claims, add_demo_story
 
@@ -47,6 +48,14 @@ def newsroom(roles, seeded, live_server, settings, tmp_path):
     )
     export.file.save("export.csv", ContentFile(b"id\r\n1\r\n2\r\n"))
     open_claim = Claim.objects.filter(status=Claim.Status.OPEN).first()
+    notify(
+        [reviewer.pk],
+        kind="assignment",
+        claim_id=open_claim.pk,
+        actor_id=editor.pk,
+        text=f"editor asked you to judge “{open_claim.wording}”",
+    )
+    notify([reviewer.pk], kind="mention", claim_id=None, actor_id=editor.pk, text="editor mentioned you: “@reviewer”")
     return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export}
 
 
@@ -71,6 +80,8 @@ def main_pages(newsroom) -> list[Page]:
         Page("export-detail", reverse("claims:export-detail", args=[newsroom["export"].pk])),
         Page("password-change", reverse("password_change")),
         Page("search", reverse("search") + "?q=Chechnya"),
+        Page("notifications", reverse("notifications")),
+        Page("notification-settings", reverse("notification-settings")),
         Page("not-found", reverse("claims:detail", args=[987654]), status=404),
     ]
 
