@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, Notification, NotificationPreferences
+from claims.rules import JUDGED
 from workbench.display import truncated
 
 EMAIL_ATTEMPTS = 5
@@ -44,22 +45,19 @@ def claim_record_written(record, previous) -> None:
     `previous` the one before it, or None for a new claim)."""
     if previous is None or previous.status == record.status or record.history_type == "-":
         return
+    if record.status == Claim.Status.OPEN and previous.status not in (*JUDGED, Claim.Status.REVIEW):
+        return
     kind, sentence = TOLD[record.status]
     recipients = {record.created_by_id}
     if record.status == Claim.Status.REVIEW:
         recipients.add(previous.reviewed_by_id)  # the verdict it suspended was theirs
     actor_id = record.history_user_id
     recipients -= {actor_id, None}
-    if record.status == Claim.Status.OPEN and previous.status not in (*JUDGED, Claim.Status.REVIEW):
-        return
     actor = _name(actor_id)
     text = f"{sentence.format(actor=actor)}: “{truncated(record.wording, 120)}”"
     if record.status == Claim.Status.REVIEW and record.review_reason:
         text += f" ({truncated(record.review_reason, 160)})"
     notify(recipients, kind=kind, claim_id=record.id, actor_id=actor_id, text=text)
-
-
-JUDGED = (Claim.Status.VERIFIED, Claim.Status.DISPUTED)
 
 
 def mentioned(comment, user_ids: list[int]) -> None:
@@ -182,7 +180,7 @@ def send_digests(now=None) -> int:
     now = now or timezone.now()
     due = NotificationPreferences.objects.filter(daily_digest=True).exclude(digest_sent_at__gt=now - timedelta(days=1))
     sent = 0
-    for preferences in due.select_related():
+    for preferences in due:
         waiting = list(
             Notification.objects.filter(recipient_id=preferences.user_id, emailed="digest", emailed_at__isnull=True)
             .order_by("created_at", "pk")
