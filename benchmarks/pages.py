@@ -140,6 +140,7 @@ def pairs() -> list[Pair]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="requests of each page (the median counts)")
+    parser.add_argument("--only", default="", help="only the pages whose name contains this, e.g. 'claim page'")
     args = parser.parse_args()
     browser = client()
     vendor = connection.vendor
@@ -149,7 +150,7 @@ def main() -> int:
     )
     print(f"| page | ours | queries | size | baseline | queries | size | ratio | target |\n|{'---|' * 9}")
     missed = []
-    for pair in pairs():
+    for pair in (pair for pair in pairs() if args.only in pair.name):
         for url in (pair.ours, pair.baseline):  # warm: templates, connections, the database's cache
             fetch(browser, url)
         times = {pair.ours: [], pair.baseline: []}

@@ -94,13 +94,14 @@ def render(body: str, mentioned: frozenset[str] | set[str] = frozenset()) -> Saf
 
 def thread(claim, user) -> list:
     """The claim's comments as the page shows them, oldest first: each top-level comment with `replies`, and
-    each comment with its `html` and what `user` may do with it. Two queries, however long the discussion."""
+    each comment with its `html` and what `user` may do with it. Two queries, however long the discussion;
+    one when no comment could mention anyone."""
     comments = list(Comment.objects.filter(claim=claim).select_related("author", "deleted_by"))
     mentioned: dict[int, set[str]] = {}
-    for comment_id, username in (
-        Mention.objects.filter(claim=claim).order_by().values_list("comment_id", "user__username")
-    ):
-        mentioned.setdefault(comment_id, set()).add(username)
+    if any("@" in comment.body for comment in comments):
+        mentions = Mention.objects.filter(claim=claim).order_by().values_list("comment_id", "user__username")
+        for comment_id, username in mentions:
+            mentioned.setdefault(comment_id, set()).add(username)
     said = (
         _deleted_words([c.pk for c in comments if c.is_deleted]) if permissions.can_read_deleted_comments(user) else {}
     )

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.humanize.templatetags.humanize import apnumber
+from django.db.models import Prefetch
 from django.utils.formats import date_format
 
 from articles.models import Passage
-from claims.models import Assignment, Claim, Comment, EvidenceLink
+from claims.models import Assignment, Claim, Comment, EvidenceLink, HistoricalClaim_tags
 from claims.rules import independent_support
 
 # Fields a reader cares about; the rest (version, timestamps) change with them.
@@ -41,7 +42,7 @@ def claim_history(claim_id: int):
     return (
         Claim.history.filter(id=claim_id)
         .select_related("history_user", "reviewed_by")
-        .prefetch_related("historicalclaim_tags_set__tag")
+        .prefetch_related(Prefetch("historicalclaim_tags_set", HistoricalClaim_tags.objects.select_related("tag")))
         .order_by("history_date", "history_id")
     )
 
@@ -98,11 +99,15 @@ def links_at(claim_id: int, moment: datetime) -> dict[int, object]:
     return state
 
 
-def timeline(claim_id: int) -> list[Entry]:
-    """The whole story of a claim, oldest first."""
+def timeline(claim_id: int, links: list[EvidenceLink] = ()) -> list[Entry]:
+    """The whole story of a claim, oldest first. `links`, the claim's links as the page has them already
+    (their passages and articles loaded), spare reading those passages again."""
     claim_records = _one_per_version(list(claim_history(claim_id)))
     link_records = list(link_history(claim_id))
-    passages = Passage.objects.select_related("article").in_bulk({r.passage_id for r in link_records if r.passage_id})
+    passages = {link.passage_id: link.passage for link in links if link.passage_id}
+    missing = {r.passage_id for r in link_records if r.passage_id} - passages.keys()
+    if missing:
+        passages |= Passage.objects.select_related("article").in_bulk(missing)
 
     events = sorted(
         [(first.history_date, 0, first.history_id, "claim", (first, last)) for first, last in claim_records]

@@ -156,7 +156,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "verdict_form": forms.get("verdict_form") or VerdictForm(initial={"version": claim.version}, claim=claim),
         "external_form": forms.get("external_form") or ExternalLinkForm(),
         "conflict": forms.get("conflict"),
-        "timeline": history.timeline(claim.pk),
+        "timeline": history.timeline(claim.pk, links),
         "can_restore": permissions.can_restore(user),
         "stances": EvidenceLink.Stance.choices,
         "picked_sets": selectors.claim_sets_for(user).filter(selection=ClaimSet.Selection.PICKED),
