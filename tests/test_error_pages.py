@@ -27,6 +27,15 @@ def test_a_missing_claim_shows_the_workbench_404_with_a_way_back(editor_client):
     assert "<code>/claims/987654/</code>" in page
 
 
+def test_a_missing_claim_shows_the_workbench_404_under_debug_too(editor_client, settings):
+    settings.DEBUG = True  # as `make run` serves: an editor following an old link meets no debug page
+    response = editor_client.get(reverse("claims:detail", args=[987654]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This page is not here" in page and STYLESHEET in page
+    assert "Raised by:" not in page and "DEBUG = True" not in page
+
+
 def test_an_address_that_is_nowhere_shows_the_404_escaped_to_anyone(client):
     response = client.get("/nowhere/<b>bold</b>/")
     assert response.status_code == 404

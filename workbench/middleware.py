@@ -1,5 +1,5 @@
-"""Serving: no work for a client that has gone, a clean page for a query that took too long, and the
-browser features no page uses switched off."""
+"""Serving: no work for a client that has gone, a clean page for a query that took too long or for a
+missing object, and the browser features no page uses switched off."""
 
 import logging
 import socket
@@ -7,7 +7,7 @@ import ssl
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,22 @@ class StatementTimeoutMiddleware:
         response = render(request, "workbench/too_slow.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class NotFoundMiddleware:
+    """A view that finds nothing (a deleted claim, an old link) answers with the workbench's 404 page, under
+    DEBUG too: Django's debug page is for an address no route serves, which stays a developer's matter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        return None
 
 
 class PermissionsPolicyMiddleware:

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "workbench.audit.AuditChannelMiddleware",
     "workbench.middleware.StatementTimeoutMiddleware",
+    "workbench.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a login refused for too many failures into our lock-out page.
     "axes.middleware.AxesMiddleware",
