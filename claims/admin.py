@@ -7,9 +7,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path
 from django.utils.http import content_disposition_header
 
-from claims import permissions, services
+from claims import admin_import, permissions, services
 from claims.exports.services import export_start, export_stream, filename, media_type
 from claims.forms import ClaimSetForm
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
@@ -120,6 +121,15 @@ class ClaimAdmin(ThroughServices):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or permissions.can_delete(request.user, obj))
+
+    def get_urls(self):
+        def import_page(request):
+            if not permissions.can_tag(request.user):
+                raise PermissionDenied("Only editors, reviewers and admins import claims.")
+            return admin_import.import_claims_page(request, self.admin_site)
+
+        view = self.admin_site.admin_view(import_page)
+        return [path("import/", view, name="claims_claim_import"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -140,6 +140,7 @@ CASES = [
     Case("admin:auth_user_password_change", "user", *admin_only("ok", "ok")),
     # The admin's import pages (the admin's article pages are in ADMIN below)
     Case("admin:articles_article_import", "", *admin_only("ok", "ok")),
+    Case("admin:claims_claim_import", "", *admin_only("ok", "no")),
     Case("admin:articles_article_import_batch", "batch", *admin_only("ok", "ok")),
     Case("admin:articles_article_import_confirm", "batch", *admin_only("405", "ok")),
     Case("admin:articles_article_import_status", "batch", *admin_only("ok", "ok")),

@@ -33,6 +33,7 @@ class ClaimsImported:
     claims_created: int = 0
     claims_present: int = 0  # already here, from an earlier import or the exporting workbench itself
     rejected: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was imported otherwise than it came
 
     def summary(self) -> str:
         return (
