@@ -68,6 +68,40 @@ CASES = [
     # Claims: those of another editor, then the asker's own
     Case("claims:list", "", *READ),
     Case("claims:tags", "", *READ),
+    # Bulk actions on the list: each claim is then held to its own rule (a viewer's own claim gives no rights)
+    Case("claims:bulk", "", WRITE, "login 400 400 400 400"),
+    Case(
+        "claims:bulk", "", WRITE, "login 403 ok ok ok", data="bulk-action=tag bulk-tag=bulk bulk-claims={own_claim}:1"
+    ),
+    Case("claims:bulk", "", WRITE, "login 403 no no no", data="bulk-action=delete bulk-claims={own_claim}:1"),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 ok ok ok",
+        data="bulk-action=delete confirmed=yes bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 403 ok ok",
+        data="bulk-action=assign bulk-task=source bulk-assignee=matrix-other bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login ok ok ok ok",
+        data="bulk-action=set bulk-claim_set={own_set} bulk-claims={claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 400 400 400 ok",
+        data="bulk-action=set bulk-claim_set={set} bulk-claims={claim}:1",
+    ),
     Case("claims:create", "", WRITE, "login 403 400 400 400", data="article={article}"),
     Case("claims:duplicates", "", WRITE, "login 403 ok ok ok", data="article={article}"),
     Case("claims:detail", "claim", *READ),
