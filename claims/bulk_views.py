@@ -63,7 +63,9 @@ class SelectionField(forms.Field):
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS, label="With the ticked claims")
     claims = SelectionField()
-    tag = forms.CharField(required=False, label="Tag", widget=Completion("claims:tags", attrs={"placeholder": "tag"}))
+    tag = forms.CharField(
+        required=False, label="Tag to add or remove", widget=Completion("claims:tags", attrs={"placeholder": "tag"})
+    )
     claim_set = forms.ModelChoiceField(queryset=ClaimSet.objects.none(), required=False, label="Claim set")
     task = forms.ChoiceField(choices=Assignment.Task.choices, required=False, label="Task")
     assignee = PersonField(
