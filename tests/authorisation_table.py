@@ -209,6 +209,9 @@ ADMIN = [
     *admin_pages("claims.claimset", "set", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.story", "story", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.export", "export", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # Another editor's comment: the admin reads and deletes it (moderation), only its author rewords it.
+    *admin_pages("claims.comment", "comment", "ok ok", "403 403", "ok 403", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.assignment", "assignment", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
     *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
     *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
