@@ -41,11 +41,12 @@ def numbers(pks: list[int]) -> str:
 
 
 def report(outcome: Outcome, *, did: str, unchanged: str = "") -> list[tuple[bool, str]]:
-    """The outcome in sentences, each with whether it is good news: "Deleted 3: #1, #2, #4." and "Refused 2:
-    #7 — It is verified: …". `did` names what was done ("Deleted"); `unchanged`, why some were left alone."""
+    """The outcome in sentences, each with whether it is good news: "Deleted 3 claims: #1, #2, #4." and
+    "Refused 2: #7 — It is verified: …". `did` says what was done, "{claims}" standing for how many
+    ("Deleted {claims}"); `unchanged`, why some were left as they were ("already had it")."""
     said = []
     if outcome.done:
-        said.append((True, f"{did} {_claims(len(outcome.done))}: {numbers(outcome.done)}."))
+        said.append((True, f"{did.replace('{claims}', _claims(len(outcome.done)))}: {numbers(outcome.done)}."))
     if outcome.unchanged:
         said.append(
             (True, f"{_claims(len(outcome.unchanged)).capitalize()} {unchanged}: {numbers(outcome.unchanged)}.")

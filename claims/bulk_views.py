@@ -148,42 +148,42 @@ def claims_bulk(request: HttpRequest) -> HttpResponse:
     if not MAY[action](user):
         raise PermissionDenied
     if action == DELETE and request.POST.get("confirmed") != "yes":
-        return _confirm_delete(request, form, seen)
+        return _confirm_delete(request, seen)
     if action == TAG:
         said = bulk.report(
             bulk.claims_tag(user=user, seen=seen, tag=data["tag"]),
-            did=f"Tagged “{data['tag']}”",
-            unchanged="had it already",
+            did=f"Tagged {{claims}} “{data['tag']}”",
+            unchanged="already had it",
         )
     elif action == UNTAG:
         said = bulk.report(
             bulk.claims_untag(user=user, seen=seen, tag=data["tag"]),
-            did=f"Took the tag “{data['tag']}” off",
+            did=f"Took the tag “{data['tag']}” off {{claims}}",
             unchanged="did not have it",
         )
     elif action == ADD_TO_SET:
         claim_set = data["claim_set"]
         said = bulk.report(
             bulk.claims_add_to_set(user=user, seen=seen, claim_set=claim_set),
-            did=f"Added to “{claim_set.name}”",
-            unchanged="were in it already",
+            did=f"Added {{claims}} to “{claim_set.name}”",
+            unchanged="already in it",
         )
     elif action == ASSIGN:
         assignee, task = data["assignee"], data["task"]
         what = Assignment.Task(task).label.lower()
         said = bulk.report(
             bulk.claims_assign(user=user, seen=seen, task=task, assignee=assignee),
-            did=f"Assigned to {assignee.get_username()} to {what}",
-            unchanged=f"were in {assignee.get_username()}'s hands already",
+            did=f"Assigned {{claims}} to {assignee.get_username()} to {what}",
+            unchanged=f"already in {assignee.get_username()}'s hands",
         )
     else:
-        said = bulk.report(bulk.claims_delete(user=user, seen=seen), did="Deleted")
+        said = bulk.report(bulk.claims_delete(user=user, seen=seen), did="Deleted {claims}")
     for good, text in said:
         (messages.success if good else messages.error)(request, text)
     return redirect(_back(request))
 
 
-def _confirm_delete(request: HttpRequest, form: BulkForm, seen: dict[int, int]) -> HttpResponse:
+def _confirm_delete(request: HttpRequest, seen: dict[int, int]) -> HttpResponse:
     """What would go, and what would be refused and why, before anything is deleted (nothing is written)."""
     preview = bulk.delete_preview(user=request.user, seen=seen)
     context = {

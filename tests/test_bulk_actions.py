@@ -97,8 +97,8 @@ def test_an_editor_tags_the_ticked_claims_and_is_told_which_were_tagged_and_whic
     response = act(editor_client, "tag", [*mine, theirs], query="?status=open", tag=" health ")
     assert response.status_code == 302 and response.url == reverse("claims:list") + "?status=open"
     assert said(response) == [
-        f"Tagged “health” 2 claims: #{mine[0].pk}, #{mine[1].pk}.",
-        f"1 claim had it already: #{mine[2].pk}.",
+        f"Tagged 2 claims “health”: #{mine[0].pk}, #{mine[1].pk}.",
+        f"1 claim already had it: #{mine[2].pk}.",
         f"Refused 1: #{theirs.pk} — You may edit only the claims you tagged.",
     ]
     # The tag box's rules: one tag of a name, ignoring case.
@@ -168,7 +168,7 @@ def test_claims_changed_or_deleted_since_the_list_was_shown_are_refused_and_the_
         reverse("claims:bulk"), {"bulk-action": "tag", "bulk-tag": "health", "bulk-claims": shown}
     )
     assert said(response) == [
-        f"Tagged “health” 1 claim: #{mine[0].pk}.",
+        f"Tagged 1 claim “health”: #{mine[0].pk}.",
         f"Refused 2: #{mine[1].pk} — Changed by someone else since the list was shown: look at it again. "
         f"#{mine[2].pk} — Deleted meanwhile.",
     ]
@@ -180,8 +180,8 @@ def test_a_reviewer_assigns_the_ticked_claims_to_an_editor_who_is_told(client, r
     client.force_login(reviewer)
     response = act(client, "assign", mine, task="source", assignee="editor-user")
     assert said(response) == [
-        f"Assigned to editor-user to find sources 2 claims: #{mine[1].pk}, #{mine[2].pk}.",
-        f"1 claim were in editor-user's hands already: #{mine[0].pk}.",
+        f"Assigned 2 claims to editor-user to find sources: #{mine[1].pk}, #{mine[2].pk}.",
+        f"1 claim already in editor-user's hands: #{mine[0].pk}.",
     ]
     assigned = Assignment.objects.filter(task="source", assignee=editor)
     assert sorted(assigned.values_list("claim_id", flat=True)) == sorted(claim.pk for claim in mine)
@@ -207,8 +207,8 @@ def test_anyone_adds_the_ticked_claims_to_their_own_set_in_one_change_of_it(clie
     client.force_login(viewer)
     response = act(client, "set", mine, claim_set=claim_set.pk)
     assert said(response) == [
-        f"Added to “Weekly” 2 claims: #{mine[1].pk}, #{mine[2].pk}.",
-        f"1 claim were in it already: #{mine[0].pk}.",
+        f"Added 2 claims to “Weekly”: #{mine[1].pk}, #{mine[2].pk}.",
+        f"1 claim already in it: #{mine[0].pk}.",
     ]
     assert sorted(claim_set.claims.values_list("pk", flat=True)) == sorted(claim.pk for claim in mine)
     assert claim_set.history.filter(history_user=viewer).count() == 1

@@ -48,7 +48,7 @@ def test_a_reviewer_tags_a_page_of_50_claims_with_the_keyboard(page, live_server
     page.screenshot(path=str(SCREENSHOTS / "bulk-tag-1280-top.png"))  # the form, as large as it is seen
     page.keyboard.press("Enter")
     message = page.get_by_role("status")
-    expect(message).to_contain_text("Tagged “council” 50 claims: #")
+    expect(message).to_contain_text("Tagged 50 claims “council”: #")
     expect(message).to_be_focused()
     screenshot("bulk-tagged-1280")
     assert all(

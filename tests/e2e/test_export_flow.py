@@ -78,7 +78,7 @@ def test_a_viewer_picks_claims_into_a_set(page, live_server, newsroom, log_in, s
     page.get_by_label("Claim set").select_option("Health desk, March")
     screenshot("claim-list-picking")
     page.get_by_role("button", name="Apply to the ticked claims").click()
-    expect(page.get_by_role("status")).to_contain_text("Added to “Health desk, March” 2 claims")
+    expect(page.get_by_role("status")).to_contain_text("Added 2 claims to “Health desk, March”")
 
     page.goto(f"{live_server.url}/claims/sets/")
     expect(page.get_by_role("cell", name="2 picked claims")).to_be_visible()
