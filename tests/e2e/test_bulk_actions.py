@@ -109,3 +109,26 @@ def test_the_confirmation_is_accessible_at_a_desktops_width(page, live_server, r
     page.get_by_role("link", name="Cancel: keep them").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Claims")
     assert Claim.objects.count() == 1
+
+
+def test_without_a_script_every_field_shows_and_select_all_is_a_link(browser, live_server, roles):
+    editor = UserFactory(username="editor", role="editor")
+    for n in range(3):
+        ClaimFactory(created_by=editor, wording=f"Claim {n}")
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/claims/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/claims/")
+    expect(page.get_by_label("Select all on this page")).to_be_hidden()
+    page.get_by_role("link", name="Select all on this page").click()
+    for n in range(3):
+        expect(page.get_by_label(f"Select “Claim {n}”")).to_be_checked()
+    page.get_by_label("Tag to add or remove").fill("budget")  # shown whatever the action
+    page.get_by_role("button", name="Apply to the ticked claims").click()
+    expect(page.get_by_role("status")).to_contain_text("Tagged 3 claims “budget”")
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
+    page.screenshot(path=str(SCREENSHOTS / "bulk-no-script-390.png"), full_page=True)
+    context.close()
