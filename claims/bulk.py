@@ -132,16 +132,26 @@ def claims_untag(*, user, seen: dict[int, int], tag: str) -> Outcome:
 
 def claims_assign(*, user, seen: dict[int, int], task: str, assignee) -> Outcome:
     """Hand each claim to `assignee` for `task`, as the claim page's assignment form would: one already in
-    their hands for it is left as it is (its due date and note too)."""
+    their hands for it is left as it is; one in someone else's keeps its due date and note, as the page's
+    form, filled in with them, keeps them on a reassignment."""
     found = read(seen)
-    holding = set(
-        Assignment.objects.filter(claim_id__in=found, task=task, assignee=assignee).values_list("claim_id", flat=True)
-    )
+    current = {
+        assignment.claim_id: assignment for assignment in Assignment.objects.filter(claim_id__in=found, task=task)
+    }
 
     def write(claim: Claim, version: int) -> bool:
-        if claim.pk in holding:
+        held = current.get(claim.pk)
+        if held is not None and held.assignee_id == assignee.pk:
             return False
-        services.claim_assign(claim=claim, user=user, task=task, assignee=assignee, expected_version=version)
+        services.claim_assign(
+            claim=claim,
+            user=user,
+            task=task,
+            assignee=assignee,
+            due=held.due if held else None,
+            note=held.note if held else "",
+            expected_version=version,
+        )
         return True
 
     return _each(seen, found, write, Outcome())

@@ -39,8 +39,8 @@ def delete_refusal(user, claim: Claim) -> str:
     if claim.created_by_id != user.pk:
         return "Someone else tagged it: you may delete only your own claims."
     if claim.status != Claim.Status.OPEN:
-        status = Claim.Status(claim.status).label.lower()
-        return f"It is {status}: a verdict is a reviewer's work, so only admins delete it."
+        judged = "Its verdict awaits review" if claim.status == Claim.Status.REVIEW else f"It is {claim.status}"
+        return f"{judged}: a verdict is a reviewer's work, so only admins delete it."
     return ""
 
 

@@ -3,6 +3,7 @@ assign them or delete them. Each claim is held to the rule its own page applies,
 was done and what was refused and why, claim by claim."""
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -191,6 +192,17 @@ def test_a_reviewer_assigns_the_ticked_claims_to_an_editor_who_is_told(client, r
     assert all(fresh(claim).version == 1 for claim in mine)
 
 
+def test_a_claim_reassigned_in_bulk_keeps_its_due_date_and_note(client, reviewer, admin_user, editor, mine):
+    services.claim_assign(
+        claim=mine[0], user=reviewer, task="review", assignee=reviewer, due=date(2026, 12, 24), note="Before Friday."
+    )
+    client.force_login(reviewer)
+    act(client, "assign", mine[:1], task="review", assignee="admin-user")
+    assignment = Assignment.objects.get()
+    assert (assignment.assignee, assignment.due, assignment.note) == (admin_user, date(2026, 12, 24), "Before Friday.")
+    assert Notification.objects.filter(recipient=admin_user, kind="assignment").count() == 1
+
+
 def test_assigning_someone_without_the_tasks_role_is_a_field_error(client, reviewer, viewer, mine):
     client.force_login(reviewer)
     response = act(client, "assign", mine, task="review", assignee="viewer-user")
@@ -266,6 +278,16 @@ def test_a_bulk_delete_goes_through_the_claims_own_delete_and_can_be_restored(
 
 def fresh_history_user(claim):
     return Claim.history.filter(id=claim.pk).latest("history_date", "history_id").history_user
+
+
+def test_an_editor_may_not_delete_their_claim_whose_verdict_awaits_review(editor_client, editor):
+    suspended = ClaimFactory(created_by=editor, status=Claim.Status.REVIEW)
+    response = act(editor_client, "delete", [suspended], confirmed=True)
+    assert said(response) == [
+        f"Refused 1: #{suspended.pk} — Its verdict awaits review: a verdict is a reviewer's work, so only admins "
+        "delete it."
+    ]
+    assert Claim.objects.filter(pk=suspended.pk).exists()
 
 
 def test_nothing_deletable_says_so_and_offers_only_the_way_back(editor_client, reviewer):
