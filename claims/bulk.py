@@ -54,8 +54,6 @@ def report(outcome: Outcome, *, did: str, unchanged: str = "") -> list[tuple[boo
     if outcome.refused:
         why = " ".join(f"{numbers(pks)} — {reason}" for reason, pks in outcome.refused.items())
         said.append((False, f"Refused {outcome.refused_count}: {why}"))
-    if not said:
-        said.append((True, "Nothing to do."))
     return said
 
 
@@ -68,9 +66,10 @@ def read(seen: dict[int, int]) -> dict[int, Claim]:
     return {claim.pk: claim for claim in Claim.objects.filter(pk__in=seen).prefetch_related("tags")}
 
 
-def _each(seen: dict[int, int], found: dict[int, Claim], write: Callable[[Claim, int], bool], outcome: Outcome):
+def _each(seen: dict[int, int], found: dict[int, Claim], write: Callable[[Claim, int], bool]) -> Outcome:
     """`write(claim, version)` for each claim ticked, in a transaction of its own; it says whether it changed
     anything. Refusals are collected with their reasons, as the service gave them."""
+    outcome = Outcome()
     for pk, version in seen.items():
         claim = found.get(pk)
         if claim is None:
@@ -111,7 +110,7 @@ def claims_tag(*, user, seen: dict[int, int], tag: str) -> Outcome:
         )
         return True
 
-    return _each(seen, read(seen), write, Outcome())
+    return _each(seen, read(seen), write)
 
 
 def claims_untag(*, user, seen: dict[int, int], tag: str) -> Outcome:
@@ -127,7 +126,7 @@ def claims_untag(*, user, seen: dict[int, int], tag: str) -> Outcome:
         )
         return True
 
-    return _each(seen, read(seen), write, Outcome())
+    return _each(seen, read(seen), write)
 
 
 def claims_assign(*, user, seen: dict[int, int], task: str, assignee) -> Outcome:
@@ -154,7 +153,7 @@ def claims_assign(*, user, seen: dict[int, int], task: str, assignee) -> Outcome
         )
         return True
 
-    return _each(seen, found, write, Outcome())
+    return _each(seen, found, write)
 
 
 def claims_add_to_set(*, user, seen: dict[int, int], claim_set: ClaimSet) -> Outcome:
@@ -217,4 +216,4 @@ def claims_delete(*, user, seen: dict[int, int]) -> Outcome:
         return True
 
     found = {claim.pk: claim for claim in Claim.objects.filter(pk__in=seen)}
-    return _each(seen, found, write, Outcome())
+    return _each(seen, found, write)
