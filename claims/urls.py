@@ -1,11 +1,12 @@
 from django.urls import path
 
-from claims import comment_views, reader, set_views, story_views, views
+from claims import bulk_views, comment_views, reader, set_views, story_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
+    path("bulk/", bulk_views.claims_bulk, name="bulk"),
     path("new/", views.claim_create, name="create"),
     path("new/already-tagged/", views.claim_duplicates, name="duplicates"),
     path("tags/", views.tag_choices, name="tags"),

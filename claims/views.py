@@ -3,10 +3,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
+from claims.bulk_views import BulkForm, actions_for, checked_ids, list_query, picked_sets_for
 from claims.comment_views import discussion_context
 from claims.display import claim_rows
 from claims.duplicates import existing_claims
@@ -29,24 +31,41 @@ SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
+    return claim_list_page(request)
+
+
+def claim_list_page(request: HttpRequest, *, bulk_form: BulkForm | None = None, status: int = 200) -> HttpResponse:
+    """The list as its query asks; `bulk_form`: the bulk actions' form as posted, sent back with its errors."""
     filters = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
     counted = filters.counted()
     ids = filters.qs.values_list("pk", flat=True)
     page = Paginator(ids, settings.WORKBENCH_CLAIMS_PER_PAGE, count=counted.total).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    picked_sets = list(selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED))
+    picked_sets = picked_sets_for(request.user)
+    actions = actions_for(request.user, picked_sets)
+    checked = checked_ids(request, bulk_form, ids)
+    select_all = request.GET.copy()
+    select_all["select"] = "all"
     context = {
         "filters": filters,
         "page": page,
-        "rows": claim_rows(ids, contradicted=selectors.contradicted_among(ids), pickable=bool(picked_sets)),
+        "rows": claim_rows(
+            ids, contradicted=selectors.contradicted_among(ids), pickable=bool(actions), checked=checked
+        ),
         "status_counts": counted.by_status,
         "counted": counted,
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
         "picked_sets": picked_sets,
+        "bulk_actions": actions,
+        "bulk_form": bulk_form or BulkForm(user=request.user, picked_sets=picked_sets),
+        "bulk_url": f"{reverse('claims:bulk')}?{list_query(request)}",
+        "list_query": list_query(request),
+        "select_all_query": select_all.urlencode(),
+        "all_checked": bool(ids) and checked >= set(ids),
         "saved_filter": selectors.list_filters_query(request.GET),
     }
-    return render(request, "claims/list.html", context)
+    return render(request, "claims/list.html", context, status=status)
 
 
 @require_GET

@@ -68,6 +68,40 @@ CASES = [
     # Claims: those of another editor, then the asker's own
     Case("claims:list", "", *READ),
     Case("claims:tags", "", *READ),
+    # Bulk actions on the list: each claim is then held to its own rule (a viewer's own claim gives no rights)
+    Case("claims:bulk", "", WRITE, "login 400 400 400 400"),
+    Case(
+        "claims:bulk", "", WRITE, "login 403 ok ok ok", data="bulk-action=tag bulk-tag=bulk bulk-claims={own_claim}:1"
+    ),
+    Case("claims:bulk", "", WRITE, "login 403 no no no", data="bulk-action=delete bulk-claims={own_claim}:1"),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 ok ok ok",
+        data="bulk-action=delete confirmed=yes bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 403 ok ok",
+        data="bulk-action=assign bulk-task=source bulk-assignee=matrix-other bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login ok ok ok ok",
+        data="bulk-action=set bulk-claim_set={own_set} bulk-claims={claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 400 400 400 ok",
+        data="bulk-action=set bulk-claim_set={set} bulk-claims={claim}:1",
+    ),
     Case("claims:create", "", WRITE, "login 403 400 400 400", data="article={article}"),
     Case("claims:duplicates", "", WRITE, "login 403 ok ok ok", data="article={article}"),
     Case("claims:detail", "claim", *READ),
@@ -176,6 +210,9 @@ ADMIN = [
     *admin_pages("claims.claimset", "set", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.story", "story", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.export", "export", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # Another editor's comment: the admin reads and deletes it (moderation), only its author rewords it.
+    *admin_pages("claims.comment", "comment", "ok ok", "403 403", "ok 403", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.assignment", "assignment", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
     *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
     *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
