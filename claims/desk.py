@@ -1,0 +1,301 @@
+"""My desk, the home page: what waits for the person looking, what changed for them since they last looked,
+and a board of the newsroom's claims by stage. Every list is bounded, so the page costs the same however many
+claims, people and tags there are.
+
+The stages of a claim on the board:
+- to source: open, without the sources a verdict needs (claims.rules.has_sources_for_a_verdict), and no flag;
+- to review: open, with them, and no flag;
+- needs review: a suspended verdict, or a flag to check (an anchor found again only approximately);
+- decided: verified or disputed, the latest verdicts first.
+Telling "to source" from "to review" takes each claim's sources through the rules, which no index can answer:
+the board sorts the WINDOW open claims worked on last (a source linked moves a claim to the front), newest
+change first. Each column shows its first COLUMN claims and links to the claim list filtered the same way.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import permissions, rules
+from claims.assignments import assigned_to
+from claims.comments import mentions_of
+from claims.display import tag_names_of
+from claims.filters import AssigneeFilter, ClaimFilter
+from claims.models import Assignment, Claim, DeskVisit, EvidenceLink, Mention, Tag
+from workbench.widgets import Completion
+
+WINDOW = 200  # open claims sorted into "to source" and "to review"
+COLUMN = 20  # claims a board column shows
+FOR_ME = 20  # rows of each list of mine
+FIRST_LOOK = timedelta(days=7)  # what "since I last looked" covers on a first visit
+COUNT_SHOWN = 99  # the navigation counts this many at most ("99+")
+
+# What a card on the desk shows of its claim, read as plain values.
+CARD = (
+    "pk",
+    "wording",
+    "status",
+    "needs_review",
+    "review_reason",
+    "created_by_id",
+    "updated_at",
+    "reviewed_at",
+    "article__title",
+    "created_by__username",
+    "reviewed_by__username",
+)
+
+
+class DeskFilter(django_filters.FilterSet):
+    """The board's filters: the claim list's own tag and "Assigned to" boxes, so that a column's "more" link
+    shows the same claims. Both suggest as one types; neither lists every tag or person."""
+
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags",
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        widget=Completion("claims:tags", attrs={"placeholder": "tag"}),
+    )
+    assigned = AssigneeFilter(
+        method="assigned_to", label="Assigned to", help_text="Whose hands the claims are in: a username, or “me”."
+    )
+
+    assigned_to = ClaimFilter.assigned_to
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def narrows(self) -> bool:
+        """Whether a filter is in force (one the form could read)."""
+        self.form.is_valid()
+        return any(value not in (None, "") for value in self.form.cleaned_data.values())
+
+    def list_query(self, **more) -> str:
+        """The claim list's query for these filters and `more`."""
+        query = QueryDict(mutable=True)
+        self.form.is_valid()
+        for name, value in [*self.form.cleaned_data.items(), *more.items()]:
+            if isinstance(value, Tag):
+                query[name] = value.name
+            elif hasattr(value, "get_username"):
+                query[name] = value.get_username()
+            elif value not in (None, ""):
+                query[name] = str(value)
+        return query.urlencode()
+
+
+@dataclass
+class Column:
+    name: str
+    title: str
+    help: str
+    cards: list
+    more: list[tuple[str, str]] = field(default_factory=list)  # (words, claim list URL)
+
+
+def _cards(ids: list[int]) -> dict[int, object]:
+    rows = Claim.objects.filter(pk__in=ids).values_list(*CARD, named=True)
+    tags = tag_names_of(ids)
+    return {row.pk: _Card(row, tags.get(row.pk, [])) for row in rows}
+
+
+@dataclass
+class _Card:
+    row: object
+    tags: list[str]
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+    @property
+    def status_label(self) -> str:
+        return Claim.Status(self.row.status).label
+
+
+def _sourced(ids: list[int]) -> set[int]:
+    """Which of the claims numbered `ids` have the sources a verdict needs, by the rules (one query)."""
+    links: dict[int, list[EvidenceLink]] = {pk: [] for pk in ids}
+    found = (
+        EvidenceLink.objects.filter(claim_id__in=ids)
+        .exclude(stance=EvidenceLink.Stance.CONTEXT)
+        .select_related("passage__article")
+        .only(
+            "claim_id", "stance", "url", "publisher", "passage_id", "passage__article_id", "passage__article__publisher"
+        )
+        .order_by()
+    )
+    for link in found:
+        links[link.claim_id].append(link)
+    return {pk for pk, claim_links in links.items() if rules.has_sources_for_a_verdict(claim_links)}
+
+
+@dataclass
+class _Stages:
+    """The ids of the open claims worked on last, which of them have their sources, and those needing review."""
+
+    window: list[int]
+    sourced: set[int]
+    flagged: list[int]
+
+    @classmethod
+    def of(cls, claims: QuerySet) -> "_Stages":
+        window = claims.filter(status=Claim.Status.OPEN, needs_review=False).order_by("-updated_at", "-id")
+        window = list(window.values_list("pk", flat=True)[:WINDOW])
+        flagged = claims.filter(needs_review=True).order_by("-created_at", "-id")
+        return cls(window, _sourced(window), list(flagged.values_list("pk", flat=True)[: max(COLUMN, 2 * FOR_ME)]))
+
+    @property
+    def to_source(self) -> list[int]:
+        return [pk for pk in self.window if pk not in self.sourced]
+
+    @property
+    def to_review(self) -> list[int]:
+        return [pk for pk in self.window if pk in self.sourced]
+
+
+def _decided(claims: QuerySet, limit: int) -> list[int]:
+    judged = claims.filter(status__in=rules.JUDGED).order_by("-reviewed_at", "-id")
+    return list(judged.values_list("pk", flat=True)[:limit])
+
+
+def board(filters: DeskFilter, found: _Stages) -> list[Column]:
+    """The four columns for the filters' claims (`found` among them), each its first COLUMN claims, newest first."""
+    stages = {
+        "source": found.to_source[:COLUMN],
+        "review": found.to_review[:COLUMN],
+        "flagged": found.flagged[:COLUMN],
+        "decided": _decided(filters.qs.order_by(), COLUMN),
+    }
+    cards = _cards([pk for ids in stages.values() for pk in ids])
+    shown = {stage: [cards[pk] for pk in ids if pk in cards] for stage, ids in stages.items()}
+    claim_list = reverse("claims:list")
+
+    def more(words: str, **query) -> tuple[str, str]:
+        return words, f"{claim_list}?{filters.list_query(**query)}"
+
+    return [
+        Column(
+            "source",
+            "To source",
+            "Open claims still without the sources a verdict needs.",
+            shown["source"],
+            [more("Every open claim", status=Claim.Status.OPEN)],
+        ),
+        Column(
+            "review",
+            "To review",
+            "Open claims with the sources a verdict needs, waiting for a reviewer.",
+            shown["review"],
+            [more("Every open claim", status=Claim.Status.OPEN)],
+        ),
+        Column(
+            "flagged",
+            "Needs review",
+            "Verdicts suspended since what they judged changed, and claims flagged to check.",
+            shown["flagged"],
+            [more("Every claim that needs review", needs_review="true")],
+        ),
+        Column(
+            "decided",
+            "Decided",
+            "Verified and disputed, the latest verdicts first.",
+            shown["decided"],
+            [
+                more("Every verified claim", status=Claim.Status.VERIFIED, sort="-reviewed"),
+                more("Every disputed claim", status=Claim.Status.DISPUTED, sort="-reviewed"),
+            ],
+        ),
+    ]
+
+
+def for_reviewer(user, found: _Stages) -> dict[str, list]:
+    """For someone who gives verdicts: the open claims with their sources that they may judge (not their own,
+    under the four-eyes rule), and the claims needing review that are theirs to answer (`found` among every
+    claim). Empty for anyone else."""
+    if not permissions.can_set_verdict(user):
+        return {}
+    cards = _cards(found.to_review + found.flagged)
+
+    def may_judge(card) -> bool:
+        return not rules.reviewer_blockers(claim=Claim(created_by_id=card.created_by_id), user=user)
+
+    def may_answer(card) -> bool:
+        if card.status == Claim.Status.REVIEW:  # a suspended verdict: a verdict answers it
+            return may_judge(card)
+        return permissions.can_clear_flag(user, Claim(status=card.status, created_by_id=card.created_by_id))
+
+    return {
+        "ready": [cards[pk] for pk in found.to_review if pk in cards and may_judge(cards[pk])][:FOR_ME],
+        "to_answer": [cards[pk] for pk in found.flagged if pk in cards and may_answer(cards[pk])][:FOR_ME],
+    }
+
+
+def last_looked(user) -> datetime | None:
+    return DeskVisit.objects.filter(user=user).values_list("last_looked_at", flat=True).first()
+
+
+def record_look(user, *, before) -> None:
+    """The user looked at their desk now: what changes after this is new at their next look."""
+    now = timezone.now()
+    if before is None:
+        DeskVisit.objects.create(user=user, last_looked_at=now)
+    else:
+        DeskVisit.objects.filter(user=user).update(last_looked_at=now)
+
+
+def changed_since(user, since) -> list:
+    """The user's own claims judged, reopened or flagged since `since`, by someone else, latest change first.
+    Any of those changes saves the claim, so the claims changed since then are all there is to read."""
+    mine = Claim.objects.filter(created_by=user, updated_at__gt=since)
+    judged = Q(reviewed_at__gt=since) & ~Q(reviewed_by=user)
+    found = mine.filter(judged | Q(needs_review=True)).order_by("-updated_at", "-id")
+    ids = list(found.values_list("pk", flat=True)[:FOR_ME])
+    cards = _cards(ids)
+    return [cards[pk] for pk in ids if pk in cards]
+
+
+def my_desk(user, filters: DeskFilter) -> dict:
+    """Everything the desk shows `user`; records that they looked."""
+    on_board = _Stages.of(filters.qs.order_by())
+    everything = on_board if not filters.narrows() else _Stages.of(Claim.objects.all())
+    before = last_looked(user)
+    since = before or timezone.now() - FIRST_LOOK
+    assignments = list(
+        assigned_to(user)
+        .select_related("assigned_by")
+        .defer("claim__verdict_basis", "claim__quote", "claim__prefix", "claim__suffix")
+        .filter(claim__status__in=[Claim.Status.OPEN, Claim.Status.REVIEW])[: FOR_ME + 1]
+    )
+    mentions = list(mentions_of(user)[:FOR_ME])
+    for mention in mentions:
+        mention.is_new = mention.created_at > since
+    context = {
+        "since": since,
+        "first_look": before is None,
+        "assignments": assignments[:FOR_ME],
+        "more_assignments": len(assignments) > FOR_ME,
+        "mentions": mentions,
+        "changed": changed_since(user, since),
+        "columns": board(filters, on_board),
+        **for_reviewer(user, everything),
+    }
+    record_look(user, before=before)
+    return context
+
+
+def waiting_count(user) -> int:
+    """What the navigation counts on the desk, up to COUNT_SHOWN + 1: the claims in the user's hands not yet
+    decided, and the mentions of them since they last looked. Three small indexed queries."""
+    limit = COUNT_SHOWN + 1
+    held = Assignment.objects.filter(assignee=user, claim__status__in=[Claim.Status.OPEN, Claim.Status.REVIEW])
+    count = held.order_by()[:limit].count()
+    since = last_looked(user) or timezone.now() - FIRST_LOOK
+    if count < limit:
+        count += Mention.objects.filter(user=user, created_at__gt=since).order_by()[: limit - count].count()
+    return count
