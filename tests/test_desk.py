@@ -88,6 +88,17 @@ def test_each_column_shows_its_first_twenty_and_links_to_the_claim_list(editor_c
     assert ">20+</span>" in page
 
 
+def test_a_claim_just_sourced_reaches_to_review_however_many_open_claims_are_newer(editor_client, editor):
+    old = ClaimFactory(wording="Tagged long ago", created_by=editor)
+    article = ArticleFactory()
+    Claim.objects.bulk_create(
+        [Claim(article=article, quote="x", start=0, end=1, wording="Newer", created_by=editor) for _ in range(250)]
+    )
+    assert "Tagged long ago" not in column(desk(editor_client), "source")  # past the 200 open claims sorted
+    sourced(old)
+    assert column(desk(editor_client), "review") == ["Tagged long ago"]
+
+
 def test_the_board_filters_by_tag_and_by_whose_hands_a_claim_is_in(client, reviewer, editor):
     tagged = ClaimFactory(wording="About health")
     tagged.tags.create(name="health")
