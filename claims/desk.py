@@ -253,8 +253,9 @@ def record_look(user) -> None:
 
 
 def changed_since(user, since) -> list:
-    """The user's own claims judged, reopened or flagged since `since`, by someone else, latest change first.
-    Any of those changes saves the claim, so the claims changed since then are all there is to read."""
+    """The user's own claims judged or reopened by someone else since `since`, or flagged and changed since,
+    latest change first. Any of those changes saves the claim, so the claims changed since then are all there
+    is to read (from the author's index, by time)."""
     mine = Claim.objects.filter(created_by=user, updated_at__gt=since)
     judged = Q(reviewed_at__gt=since) & ~Q(reviewed_by=user)
     found = mine.filter(judged | Q(needs_review=True)).order_by("-updated_at", "-id")
