@@ -287,3 +287,12 @@ def test_the_desk_costs_the_same_queries_however_many_claims(client, reviewer, e
     large = queries(), queries(tag="health", assigned=reviewer.username)
     assert small == large
     assert large[0] <= 17 and large[1] <= 22  # a filter reads its tag and person, and the board's own stages
+
+
+def test_the_desks_orders_are_read_from_indexes(db):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Claim._meta.db_table)
+    indexed = {tuple(info["columns"]) for info in constraints.values() if info["index"]}
+    assert ("status", "updated_at", "id") in indexed  # the open claims worked on last
+    assert ("created_by_id", "updated_at", "id") in indexed  # my claims changed since I looked
+    assert ("reviewed_at", "id") in indexed  # the latest verdicts
