@@ -138,18 +138,23 @@ def _sourced(ids: list[int]) -> set[int]:
 
 @dataclass
 class _Stages:
-    """The ids of the open claims worked on last, which of them have their sources, and those needing review."""
+    """The open claims worked on last, which of them have their sources, and those needing review: their ids,
+    with what the reviewer's lists ask of them (who tagged each, its status)."""
 
     window: list[int]
     sourced: set[int]
     flagged: list[int]
+    facts: dict[int, Claim]  # unsaved claims holding only their author and status, for the rules to read
 
     @classmethod
     def of(cls, claims: QuerySet) -> "_Stages":
         window = claims.filter(status=Claim.Status.OPEN, needs_review=False).order_by("-updated_at", "-id")
-        window = list(window.values_list("pk", flat=True)[:WINDOW])
+        window = list(window.values_list("pk", "created_by_id", "status")[:WINDOW])
         flagged = claims.filter(needs_review=True).order_by("-created_at", "-id")
-        return cls(window, _sourced(window), list(flagged.values_list("pk", flat=True)[: max(COLUMN, 2 * FOR_ME)]))
+        flagged = list(flagged.values_list("pk", "created_by_id", "status")[: max(COLUMN, 2 * FOR_ME)])
+        facts = {pk: Claim(pk=pk, created_by_id=author, status=status) for pk, author, status in window + flagged}
+        ids = [pk for pk, _, _ in window]
+        return cls(ids, _sourced(ids), [pk for pk, _, _ in flagged], facts)
 
     @property
     def to_source(self) -> list[int]:
@@ -165,15 +170,17 @@ def _decided(claims: QuerySet, limit: int) -> list[int]:
     return list(judged.values_list("pk", flat=True)[:limit])
 
 
-def board(filters: DeskFilter, found: _Stages) -> list[Column]:
-    """The four columns for the filters' claims (`found` among them), each its first COLUMN claims, newest first."""
-    stages = {
+def board_stages(filters: DeskFilter, found: _Stages) -> dict[str, list[int]]:
+    """The ids each column shows of the filters' claims (`found` among them): its first COLUMN, newest first."""
+    return {
         "source": found.to_source[:COLUMN],
         "review": found.to_review[:COLUMN],
         "flagged": found.flagged[:COLUMN],
         "decided": _decided(filters.qs.order_by(), COLUMN),
     }
-    cards = _cards([pk for ids in stages.values() for pk in ids])
+
+
+def columns(filters: DeskFilter, stages: dict[str, list[int]], cards: dict) -> list[Column]:
     shown = {stage: [cards[pk] for pk in ids if pk in cards] for stage, ids in stages.items()}
     claim_list = reverse("claims:list")
 
@@ -215,25 +222,24 @@ def board(filters: DeskFilter, found: _Stages) -> list[Column]:
     ]
 
 
-def for_reviewer(user, found: _Stages) -> dict[str, list]:
+def for_reviewer(user, found: _Stages) -> dict[str, list[int]]:
     """For someone who gives verdicts: the open claims with their sources that they may judge (not their own,
     under the four-eyes rule), and the claims needing review that are theirs to answer (`found` among every
     claim). Empty for anyone else."""
     if not permissions.can_set_verdict(user):
         return {}
-    cards = _cards(found.to_review + found.flagged)
 
-    def may_judge(card) -> bool:
-        return not rules.reviewer_blockers(claim=Claim(created_by_id=card.created_by_id), user=user)
+    def may_judge(claim: Claim) -> bool:
+        return not rules.reviewer_blockers(claim=claim, user=user)
 
-    def may_answer(card) -> bool:
-        if card.status == Claim.Status.REVIEW:  # a suspended verdict: a verdict answers it
-            return may_judge(card)
-        return permissions.can_clear_flag(user, Claim(status=card.status, created_by_id=card.created_by_id))
+    def may_answer(claim: Claim) -> bool:
+        if claim.status == Claim.Status.REVIEW:  # a suspended verdict: a verdict answers it
+            return may_judge(claim)
+        return permissions.can_clear_flag(user, claim)
 
     return {
-        "ready": [cards[pk] for pk in found.to_review if pk in cards and may_judge(cards[pk])][:FOR_ME],
-        "to_answer": [cards[pk] for pk in found.flagged if pk in cards and may_answer(cards[pk])][:FOR_ME],
+        "ready": [pk for pk in found.to_review if may_judge(found.facts[pk])][:FOR_ME],
+        "to_answer": [pk for pk in found.flagged if may_answer(found.facts[pk])][:FOR_ME],
     }
 
 
@@ -252,20 +258,18 @@ def record_look(user) -> None:
     )
 
 
-def changed_since(user, since) -> list:
+def changed_since(user, since) -> list[int]:
     """The user's own claims judged or reopened by someone else since `since`, or flagged and changed since,
     latest change first. Any of those changes saves the claim, so the claims changed since then are all there
     is to read (from the author's index, by time)."""
     mine = Claim.objects.filter(created_by=user, updated_at__gt=since)
     judged = Q(reviewed_at__gt=since) & ~Q(reviewed_by=user)
     found = mine.filter(judged | Q(needs_review=True)).order_by("-updated_at", "-id")
-    ids = list(found.values_list("pk", flat=True)[:FOR_ME])
-    cards = _cards(ids)
-    return [cards[pk] for pk in ids if pk in cards]
+    return list(found.values_list("pk", flat=True)[:FOR_ME])
 
 
 def my_desk(user, filters: DeskFilter) -> dict:
-    """Everything the desk shows `user`; records that they looked."""
+    """Everything the desk shows `user`; records that they looked. The claims of every list are read at once."""
     on_board = _Stages.of(filters.qs.order_by())
     everything = on_board if not filters.narrows() else _Stages.of(Claim.objects.all())
     before = last_looked(user)
@@ -279,15 +283,19 @@ def my_desk(user, filters: DeskFilter) -> dict:
     mentions = list(mentions_of(user)[:FOR_ME])
     for mention in mentions:
         mention.is_new = mention.created_at > since
+    changed = changed_since(user, since)
+    stages = board_stages(filters, on_board)
+    reviewing = for_reviewer(user, everything)
+    cards = _cards(list({pk for ids in [changed, *stages.values(), *reviewing.values()] for pk in ids}))
     context = {
         "since": since,
         "first_look": before is None,
         "assignments": assignments[:FOR_ME],
         "more_assignments": len(assignments) > FOR_ME,
         "mentions": mentions,
-        "changed": changed_since(user, since),
-        "columns": board(filters, on_board),
-        **for_reviewer(user, everything),
+        "changed": [cards[pk] for pk in changed if pk in cards],
+        "columns": columns(filters, stages, cards),
+        **{name: [cards[pk] for pk in ids if pk in cards] for name, ids in reviewing.items()},
     }
     record_look(user)
     return context
