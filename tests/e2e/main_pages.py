@@ -63,6 +63,8 @@ def main_pages(newsroom) -> list[Page]:
     claim, article = newsroom["claim"], newsroom["claim"].article
     return [
         Page("login", reverse("login"), signed_in=False),
+        Page("desk", reverse("home")),
+        Page("desk-filtered", reverse("home") + "?assigned=me&tag=evacuations"),
         Page("articles", reverse("articles:list")),
         Page("reader", reverse("articles:detail", args=[article.pk])),
         Page("reader-candidates", reverse("articles:detail", args=[article.pk]) + "?candidates=1"),
