@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from claims.models import Claim, EvidenceLink
 from tests.e2e.main_pages import log_in, newsroom  # noqa: F401 - newsroom is a fixture
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_layout_widths import DESKTOP, PHONE, _page_width, _shoot
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,3 +101,27 @@ def test_deleting_a_claim_asks_first_and_cancel_keeps_it(page, live_server, news
     page.get_by_role("button", name="Delete claim").click()
     expect(page.locator("#messages")).to_contain_text("deleted")
     assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_the_questions_and_the_undo_message_pass_axe_at_either_width(page, live_server, newsroom):  # noqa: F811
+    UserFactory(username="chief", role="admin")
+    claim = _linked_claim()
+    link = claim.evidence.first()
+    first = claim.history.earliest()
+    log_in(page, live_server.url, "chief")
+    found = {}
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        for name, url in (
+            ("delete", reverse("claims:delete", args=[claim.pk])),
+            ("rollback", f"{reverse('claims:rollback', args=[claim.pk])}?history_id={first.history_id}"),
+        ):
+            page.goto(f"{live_server.url}{url}")
+            assert _page_width(page)["scroll"] == size["width"]
+            _shoot(page, f"confirm-{name}-{size['width']}")
+            found[f"{name} at {size['width']}"] = violations(page)
+    page.goto(f"{live_server.url}{reverse('claims:unlink', args=[claim.pk, link.pk])}")
+    page.get_by_role("button", name="Remove link").click()
+    expect(page.locator("#messages")).to_contain_text("Removed the link")
+    found["undo message"] = violations(page)
+    assert {name: rules for name, rules in found.items() if rules} == {}
