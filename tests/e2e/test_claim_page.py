@@ -125,3 +125,21 @@ def test_the_questions_and_the_undo_message_pass_axe_at_either_width(page, live_
     expect(page.locator("#messages")).to_contain_text("Removed the link")
     found["undo message"] = violations(page)
     assert {name: rules for name, rules in found.items() if rules} == {}
+
+
+TAB_STOPS = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter(el => el.tabIndex >= 0 && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+  .length"""
+
+
+def test_the_folded_history_keeps_its_rollbacks_out_of_the_tab_order(page, live_server, newsroom):  # noqa: F811
+    UserFactory(username="chief", role="admin")
+    claim = _linked_claim()
+    log_in(page, live_server.url, "chief")
+    page.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    rollbacks = page.get_by_role("link", name="Roll back to version")
+    expect(rollbacks.first).to_be_hidden()
+    folded = page.evaluate(TAB_STOPS)
+    page.locator("#history > details > summary").click()
+    expect(rollbacks.first).to_be_visible()
+    assert page.evaluate(TAB_STOPS) >= folded + rollbacks.count()
