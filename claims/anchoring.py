@@ -136,3 +136,8 @@ def position_in_article(body: str, start: int, end: int) -> str:
     last = max(last or first, first)
     where = f"paragraph {first}" if first == last else f"paragraphs {first}–{last}"
     return f"{where} of {count}" + (f", under “{heading}”" if heading else "")
+
+
+def word_in_paragraph(body: str, start: int) -> int:
+    """Which word of its paragraph a span starts at (1 for the first), to tell two places in one paragraph apart."""
+    return len(body[body.rfind("\n\n", 0, start) + 2 : start].split()) + 1
