@@ -149,7 +149,8 @@ def claim_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.GET.get("history_id", "") if request.method == "GET" else request.POST.get("history_id", "")
     history_id = int(raw) if raw.isdigit() else 0
     if request.method == "GET":
-        target = claim.history.filter(history_id=history_id).exclude(history_type="-").first()
+        records = claim.history.filter(history_id=history_id).exclude(history_type="-")
+        target = records.prefetch_related("historicalclaim_tags_set__tag").first()
         if target is None:
             messages.error(request, "That version does not belong to this claim.")
             return redirect(f"{claim.get_absolute_url()}#history")
