@@ -58,6 +58,11 @@ def can_unlink(user, link: EvidenceLink) -> bool:
     return link.added_by_id == user.pk or can_edit(user, link.claim)
 
 
+def can_undo_unlink(user, removal) -> bool:
+    """A link's removal (its history record) is undone by whoever removed it, from the message that told them."""
+    return can_link(user) and removal.history_user_id == user.pk
+
+
 def can_change_link(user, link: EvidenceLink) -> bool:
     """Only admins change a link in place (in the admin); the pages remove a link and add another."""
     return user.has_perm("claims.change_evidencelink")

@@ -363,7 +363,8 @@ def evidence_update(
     return link
 
 
-def evidence_remove(*, link: EvidenceLink, user) -> None:
+def evidence_remove(*, link: EvidenceLink, user) -> Claim:
+    """Remove a source link; returns the claim as it now is (its version is what an undo expects)."""
     if not permissions.can_unlink(user, link):
         raise PermissionDenied("You may remove only the links you added, or links on claims you may edit.")
     with transaction.atomic():
@@ -371,6 +372,31 @@ def evidence_remove(*, link: EvidenceLink, user) -> None:
         link._history_user = user
         link.delete()
         _save(claim, user)
+    return claim
+
+
+def evidence_restore_removed(*, claim: Claim, user, link_id: int, expected_version: int) -> EvidenceLink:
+    """Undo a link's removal (the Undo in the message that confirmed it): the link back as it was, with its
+    stance, note and who added it, when the claim has not changed since. It is a change of the claim like any
+    link, held to the verdict's basis: a verdict the removal suspended stays suspended until a reviewer looks."""
+    if not permissions.can_link(user):
+        raise PermissionDenied("Only editors, reviewers and admins link sources.")
+    removal = EvidenceLink.history.filter(id=link_id, claim_id=claim.pk).order_by("history_date", "history_id").last()
+    if removal is None or removal.history_type != "-":
+        raise ValidationError("That source is linked to the claim: there is no removal to undo.")
+    if not permissions.can_undo_unlink(user, removal):
+        raise PermissionDenied("Only the person who removed a link undoes its removal.")
+    with transaction.atomic():
+        claim = _locked(claim, expected_version)
+        link = removal.instance
+        if link.passage_id and not Passage.objects.filter(pk=link.passage_id).exists():
+            raise ValidationError(
+                "The passage that link pointed at is gone (its article was deleted): the link cannot come back."
+            )
+        link._history_user, link._change_reason = user, "removal undone"
+        link.save(force_insert=True)
+        _save(claim, user)
+    return link
 
 
 def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_version: int) -> Claim:

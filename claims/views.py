@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
+from claims.anchoring import position_in_article
 from claims.bulk_views import BulkForm, actions_for, checked_ids, list_query, picked_sets_for
 from claims.comment_views import discussion_context
 from claims.display import claim_rows
@@ -146,6 +147,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "claim": claim,
         "context_before": claim.article.body[max(0, claim.start - 300) : claim.start],
         "context_after": claim.article.body[claim.end : claim.end + 300],
+        "position": position_in_article(claim.article.body, claim.start, claim.end),
         "evidence": selectors.evidence_by_stance(links),
         "independent_support": rules.independent_support(links),
         "required_support": settings.WORKBENCH_MIN_SUPPORTING_SOURCES,
@@ -266,14 +268,6 @@ def _conflict(request: HttpRequest, stale: services.StaleClaim, *, yours: dict, 
 
 
 @require_POST
-def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _get_claim(pk)
-    services.claim_delete(claim=claim, user=request.user)
-    messages.success(request, f"Claim “{claim.wording[:60]}” deleted.")
-    return redirect(claim.article)
-
-
-@require_POST
 def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_link(request.user):
@@ -331,14 +325,6 @@ def evidence_add_external(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    link = get_object_or_404(EvidenceLink.objects.select_related("claim"), pk=link_pk, claim_id=pk)
-    services.evidence_remove(link=link, user=request.user)
-    messages.success(request, "Source link removed. The removal is kept in the claim's history.")
-    return redirect(f"{link.claim.get_absolute_url()}#evidence")
-
-
-@require_POST
 def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_set_verdict(request.user):
@@ -367,21 +353,6 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, claim, verdict_form=form, status=400)
     messages.success(request, f"Claim marked {claim.get_status_display().lower()}.")
     return redirect(claim)
-
-
-@require_POST
-def claim_rollback(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _get_claim(pk)
-    history_id = request.POST.get("history_id", "")
-    try:
-        claim = services.claim_rollback(
-            claim=claim, user=request.user, history_id=int(history_id) if history_id.isdigit() else 0
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Claim rolled back; this is now version {claim.version}.")
-    return redirect(f"{claim.get_absolute_url()}#history")
 
 
 @require_GET

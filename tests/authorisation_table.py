@@ -66,7 +66,7 @@ CASES = [
     Case("articles:raw", "article", *READ),
     Case("articles:choices", "", *READ),
     Case("articles:detail", "article", *READ),
-    # Claims: those of another editor, then the asker's own
+    # Claims: those of another editor, then the asker's own. Deleting, unlinking and rolling back ask first (GET)
     Case("claims:list", "", *READ),
     Case("claims:tags", "", *READ),
     # Bulk actions on the list: each claim is then held to its own rule (a viewer's own claim gives no rights)
@@ -109,15 +109,17 @@ CASES = [
     Case("claims:suggestions", "claim", *READ),
     Case("claims:edit", "claim", WRITE, "login 403 403 400 400"),
     Case("claims:edit", "own_claim", WRITE, "login 403 400 400 400"),
-    Case("claims:delete", "claim", WRITE, "login 403 403 403 ok"),
-    Case("claims:delete", "own_claim", WRITE, "login 403 ok ok ok"),
+    Case("claims:delete", "claim", "login 403 403 403 ok", "login 403 403 403 ok"),
+    Case("claims:delete", "own_claim", "login 403 ok ok ok", "login 403 ok ok ok"),
     Case("claims:reviewed", "claim", WRITE, "login 403 403 ok ok"),
     Case("claims:reviewed", "own_claim", WRITE, "login 403 ok ok ok"),
     Case("claims:verdict", "claim", WRITE, "login 403 403 400 400"),
     Case("claims:link-passage", "claim", WRITE, "login 403 ok ok ok"),
     Case("claims:link-external", "claim", WRITE, "login 403 400 400 400"),
-    Case("claims:unlink", "claim link", WRITE, "login 403 403 ok ok"),
-    Case("claims:rollback", "claim", WRITE, "login 403 403 403 ok"),
+    Case("claims:unlink", "claim link", "login 403 403 ok ok", "login 403 403 ok ok"),
+    # Undo a removal: the link here is not removed, so there is nothing to undo
+    Case("claims:unlink-undo", "claim link", WRITE, "login 403 no no no"),
+    Case("claims:rollback", "claim", "login 403 403 403 ok", "login 403 403 403 ok"),
     # The discussion: editors, reviewers and admins post; only the author edits; the author or an admin deletes
     Case("claims:comment", "claim", WRITE, "login 403 400 400 400"),
     Case("claims:comment-edit", "claim comment", WRITE, "login 403 403 403 403"),

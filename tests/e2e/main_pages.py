@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from claims.models import Claim, ClaimSet, Export
+from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.notifications import notify
 from tests.factories import UserFactory
 from workbench.demo import add_demo_claims, add_demo_story
@@ -56,7 +56,8 @@ def newsroom(roles, seeded, live_server, settings, tmp_path):
         text=f"editor asked you to judge “{open_claim.wording}”",
     )
     notify([reviewer.pk], kind="mention", claim_id=None, actor_id=editor.pk, text="editor mentioned you: “@reviewer”")
-    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export}
+    link = EvidenceLink.objects.filter(claim__status=Claim.Status.VERIFIED).first()  # its removal asks first
+    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export, "link": link}
 
 
 def main_pages(newsroom) -> list[Page]:
@@ -73,6 +74,7 @@ def main_pages(newsroom) -> list[Page]:
         Page("claim", reverse("claims:detail", args=[claim.pk])),
         Page("claim-passage-search", reverse("claims:detail", args=[claim.pk]) + "?q=Chechnya#evidence"),
         Page("claim-suggestions", reverse("claims:detail", args=[claim.pk]) + "?suggestions=1#suggestions"),
+        Page("claim-unlink", reverse("claims:unlink", args=[newsroom["link"].claim_id, newsroom["link"].pk])),
         Page("activity", reverse("activity")),
         Page("claim-sets", reverse("claims:sets")),
         Page("claim-set", reverse("claims:set-detail", args=[newsroom["claim_set"].pk])),
