@@ -80,10 +80,12 @@ def suggest(
         beside = _neighbours(found.matches, excluded=[*excluded, *ranks])
         ranks.update(dict.fromkeys(beside, (frozenset(), 0.0)))
     texts = dict(Passage.objects.filter(pk__in=list(ranks)).values_list("pk", "text"))
+    # A passage found a moment ago may be gone: a new version of its article replaced it.
+    ranks = {pk: held for pk, held in ranks.items() if pk in texts}
     meaning = _meaning(list(meaning_of) or [text], list(texts))
     for pk in beside:  # kept only when close in meaning
         if meaning.get(pk, 0.0) < PARAPHRASE:
-            del ranks[pk]
+            ranks.pop(pk, None)
     claim_figures = numbers.figures(text)
     claim_denies = bool(DENIALS.search(text))
     total_weight = sum(found.weights) or 1.0
@@ -116,6 +118,7 @@ def suggest(
             by_meaning=by_meaning,
         )
         for score, pk, conflict, on_subject, by_meaning in best
+        if pk in passages
     ]
 
 

@@ -129,3 +129,20 @@ def test_suggestions_cost_the_same_queries_however_many_passages_match(db, match
     assert len(found) == min(10, matching * 2)
     with django_assert_max_num_queries(11):  # and the claim's newest version and linked passages
         suggestions_for_claim(claim)
+
+
+def test_a_passage_deleted_while_the_suggestions_are_scored_is_left_out(db, monkeypatch):
+    """A new version of an article replaces its passages: one the search found may be gone a moment later."""
+    from articles import search as text_search
+    from claims import suggestions
+
+    ArticleFactory(body="The bridge reopened on Monday after repairs. Traffic was light.")
+
+    def found_then_deleted(*args, **kwargs):
+        found = text_search.search(*args, **kwargs)
+        gone = text_search.Match(passage_id=10**9, rank=max(m.rank for m in found.matches) + 1, terms=frozenset({0}))
+        return text_search.Search(found.terms, found.weights, [gone, *found.matches])
+
+    monkeypatch.setattr(suggestions, "search", found_then_deleted)
+    [kept] = suggest("The bridge reopened on Monday", limit=5)
+    assert kept.passage.text == "The bridge reopened on Monday after repairs."
