@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "claims",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,8 @@ SIMPLE_HISTORY_DATE_INDEX = False
 # Workbench's own settings.
 WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")
 WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
+# Requests one API token may make (api.throttling): "<number>/<s, min, hour or day>", counted in the cache.
+WORKBENCH_API_RATE = os.getenv("WORKBENCH_API_RATE", "600/min")
 # Import limits: a bigger file, article, archive or upload is rejected before it is read.
 WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
 WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api import views as api_views
+from api.main import urlpatterns as api_urlpatterns
 from articles import urls as article_urls
 from claims import notification_views, search_views
 from claims import urls as claim_urls
@@ -22,6 +24,9 @@ urlpatterns = [
     path("notifications/read/", notification_views.notification_read, name="notifications-read"),
     path("notifications/unread/", notification_views.notification_unread, name="notifications-unread"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    path("account/tokens/", api_views.token_list, name="api-tokens"),
+    path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
+    path("api/v1/", api_urlpatterns()),
     path("activity/", workbench_views.activity, name="activity"),
     path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,57 @@
+"""The API's one instance, /api/v1/: its security, throttling, errors and routers. A version is a path:
+a change that breaks a client becomes /api/v2/, beside this one."""
+
+from django.urls import re_path
+from ninja import NinjaAPI
+
+from api import problems, reads, writes  # noqa: F401 - writes' operations join reads' router
+from api.auth import TokenAuth, TokenThrottle
+
+api = NinjaAPI(
+    title="Workbench API",
+    version="1",
+    description=(
+        "Articles, claims, their sources, verdicts, tags and claim sets, as the workbench's pages show them and "
+        "under the same rules. Every call needs `Authorization: Bearer <token>` (make one under *API tokens*); "
+        "errors are RFC 9457 problem details; lists are cursor-paginated (`next`); a change to a claim sends "
+        "its `ETag` back in `If-Match`."
+    ),
+    auth=TokenAuth(),
+    throttle=[TokenThrottle()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", reads.router)  # api.writes adds its operations to it
+
+for kind, handler in problems.HANDLERS.items():
+    api.add_exception_handler(kind, handler)
+
+
+def _served(view, *, public: bool):
+    """An API view: errors ninja answers by itself (a 405) as problems too; signed-in or not, as `public` says
+    (the token, not the session, is what opens an operation)."""
+
+    def api_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
+            return problems.method_not_allowed(response)
+        return response
+
+    api_view.csrf_exempt = True
+    api_view.login_required = not public  # read by Django's LoginRequiredMiddleware
+    return api_view
+
+
+def urlpatterns():
+    """The API's URL patterns: every operation, and the OpenAPI document, open to the token alone; the
+    documentation page, a workbench page like another, to those signed in."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _served(pattern.callback, public=pattern.name != "openapi-view")
+    nowhere = re_path(r"^.*$", _served(_not_found, public=True), name="nowhere")
+    return [*patterns, nowhere], app_name, namespace
+
+
+def _not_found(request, *args, **kwargs):
+    return problems.problem(404, f"The API has no {request.path}: see /api/v1/docs for what it has.")
