@@ -1,6 +1,7 @@
 """The API's one instance, /api/v1/: its security, throttling, errors and routers. A version is a path:
 a change that breaks a client becomes /api/v2/, beside this one."""
 
+from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
@@ -28,11 +29,13 @@ for kind, handler in problems.HANDLERS.items():
     api.add_exception_handler(kind, handler)
 
 
-def _served(view, *, public: bool):
+def _served(view, *, public: bool, read_only: bool = False):
     """An API view: errors ninja answers by itself (a 405) as problems too; signed-in or not, as `public` says
     (the token, not the session, is what opens an operation)."""
 
     def api_view(request, *args, **kwargs):
+        if read_only and request.method not in ("GET", "HEAD"):
+            return problems.method_not_allowed(HttpResponseNotAllowed(["GET", "HEAD"]))
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
             return problems.method_not_allowed(response)
@@ -48,7 +51,8 @@ def urlpatterns():
     documentation page, a workbench page like another, to those signed in."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = _served(pattern.callback, public=pattern.name != "openapi-view")
+        documents = pattern.name in ("openapi-json", "openapi-view")  # ninja's own views, that take any method
+        pattern.callback = _served(pattern.callback, public=pattern.name != "openapi-view", read_only=documents)
     nowhere = re_path(r"^.*$", _served(_not_found, public=True), name="nowhere")
     return [*patterns, nowhere], app_name, namespace
 

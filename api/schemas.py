@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from claims.models import Claim, EvidenceLink
@@ -53,8 +54,6 @@ class Provenance(Schema):
 
     @staticmethod
     def resolve_raw(article) -> str:
-        from django.urls import reverse
-
         return reverse("articles:raw", args=[article.pk])
 
 

@@ -4,7 +4,7 @@ the claim as read): a stale one gets 412 and nothing is written, never a lost up
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Status
@@ -14,7 +14,7 @@ from api.auth import require_write
 from api.problems import PreconditionRequired, etag
 from api.reads import get_claim, router
 from articles.models import Article, Passage
-from claims import services
+from claims import permissions, services
 from claims.forms import TagClaimForm
 from claims.models import Claim, EvidenceLink
 from claims.services import StaleClaim
@@ -95,6 +95,8 @@ def claim_verdict(
 ):
     """Verify, dispute or reopen the claim, under the workbench's rules (409 says which stand in the way)."""
     require_write(request)
+    if not permissions.can_set_verdict(request.user):  # who may judge at all: 403; what stands in the way: 409
+        raise PermissionDenied("Only reviewers and admins set verdicts.")
     claim = get_claim(pk)
     expected = _expected_version(claim, if_match)
     services.verdict_record(

@@ -22,6 +22,7 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from api import tokens
 from articles.models import ImportBatch
 from claims import services
 from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
@@ -168,6 +169,8 @@ def make_world(media_root: Path) -> World:
         "app": "claims",
         "uid": "MQ",
         "token": "made-up-token",
+        "api_token": tokens.token_create(user=other, name="Another's", can_write=True, days=7)[0].pk,
+        "own_api_token": own(lambda user: tokens.token_create(user=user, name="Mine", can_write=True, days=7)[0].pk),
         "nowhere": "no-such-page/",
     }
     tracked = {"article": article, "claim": claim, "link": link, "tag": tag, "story": story, "user": other}

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",  # for its system checks: a setting in django-csp 3's format would otherwise be silently ignored
     "axes",
+    "ninja",  # its documentation page's scripts and styles, served from here (never from its CDN)
     "articles",
     "claims",
     "api",
