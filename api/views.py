@@ -11,6 +11,7 @@ from api import tokens
 from api.models import ApiToken
 
 SHOWN = 50  # a person's tokens, newest first: more than anyone keeps
+JUST_MADE = "api_token_just_made"
 
 
 class TokenForm(forms.Form):
@@ -26,7 +27,6 @@ class TokenForm(forms.Form):
 
 def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -36,12 +36,16 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            created = {"token": token, "secret": raw}
-            form = TokenForm()
+            # Shown by the page the browser is sent to, once, then gone from the session: reloading that page
+            # neither shows it again nor makes a second token.
+            request.session[JUST_MADE] = {"id": token.pk, "secret": raw}
+            return redirect("api-tokens")
+    created = None
+    if request.method == "GET" and (made := request.session.pop(JUST_MADE, None)):
+        created = {"token": ApiToken.objects.filter(pk=made["id"], user=request.user).first(), "secret": made["secret"]}
     mine = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")[:SHOWN]
-    status = 400 if request.method == "POST" and created is None else 200
-    context = {"form": form, "tokens": mine, "created": created}
-    response = render(request, "api/tokens.html", context, status=status)
+    status = 400 if request.method == "POST" else 200
+    response = render(request, "api/tokens.html", {"form": form, "tokens": mine, "created": created}, status=status)
     if created:  # the secret is on this page only: never from a cache or the browser's history
         response["Cache-Control"] = "no-store"
     return response

@@ -16,16 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_new_token_is_shown_once_and_only_its_prefix_afterwards(editor_client, editor):
-    response = editor_client.post("/account/tokens/", {"name": "CMS sync", "access": "read", "days": "30"})
-    assert response.status_code == 200
+    response = editor_client.post("/account/tokens/", {"name": "CMS sync", "access": "read", "days": "30"}, follow=True)
+    assert response.redirect_chain == [("/account/tokens/", 302)]
     token = ApiToken.objects.get(user=editor)
     secret = response.context["created"]["secret"]
     assert secret.startswith(f"wb_{token.prefix}_")
     assert secret in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert secret not in (token.digest, token.prefix) and len(token.digest) == 64
-    again = editor_client.get("/account/tokens/").content.decode()
+    again = editor_client.get("/account/tokens/").content.decode()  # a reload: made once, shown once
     assert "CMS sync" in again and f"wb_{token.prefix}_…" in again and secret not in again
+    assert ApiToken.objects.count() == 1
 
 
 def test_a_token_says_its_access_and_expiry(editor_client, editor):
