@@ -26,7 +26,8 @@ def require_write(request) -> None:
 
 
 class TokenThrottle(SimpleRateThrottle):
-    """WORKBENCH_API_RATE requests per token, counted in the cache (shared by every server with Redis)."""
+    """WORKBENCH_API_RATE requests per token (by its prefix, which is never reused), counted in the cache
+    (shared by every server with Redis)."""
 
     scope = "api-token"
 
@@ -35,9 +36,11 @@ class TokenThrottle(SimpleRateThrottle):
 
     def allow_request(self, request) -> bool:
         self.rate = settings.WORKBENCH_API_RATE  # read each time: a changed setting applies at once
+        if not self.rate:  # empty: no limit
+            return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 
     def get_cache_key(self, request) -> str | None:
         token = getattr(request, "auth", None)
-        return None if token is None else self.cache_format % {"scope": self.scope, "ident": token.pk}
+        return None if token is None else self.cache_format % {"scope": self.scope, "ident": token.prefix}

@@ -8,7 +8,20 @@ from ninja import NinjaAPI
 from api import problems, reads, writes  # noqa: F401 - writes' operations join reads' router
 from api.auth import TokenAuth, TokenThrottle
 
-api = NinjaAPI(
+
+class WorkbenchAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """ninja's document, with the media type our errors are sent as (api.problems) on every error."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if int(status) >= 400 and "application/json" in answer.get("content", {}):
+                        answer["content"] = {problems.CONTENT_TYPE: answer["content"]["application/json"]}
+        return document
+
+
+api = WorkbenchAPI(
     title="Workbench API",
     version="1",
     description=(

@@ -90,7 +90,9 @@ def _filtered(request: HttpRequest, query: ClaimQuery):
     return filterset.qs
 
 
-@router.get("/articles", response=schemas.ArticlePage, url_name="articles", tags=["articles"])
+@router.get(
+    "/articles", response={200: schemas.ArticlePage, **schemas.READ_ERRORS}, url_name="articles", tags=["articles"]
+)
 def article_list(request: HttpRequest, query: Query[ArticleQuery]):
     """Current articles (the newest version of each), the last imported first."""
     articles = ArticleFilter({"q": query.q or ""}, queryset=Article.objects.current().defer("body", "raw")).qs
@@ -98,7 +100,12 @@ def article_list(request: HttpRequest, query: Query[ArticleQuery]):
     return {"items": items, "next": after}
 
 
-@router.get("/articles/{int:pk}", response=schemas.ArticleDetail, url_name="article", tags=["articles"])
+@router.get(
+    "/articles/{int:pk}",
+    response={200: schemas.ArticleDetail, **schemas.READ_ERRORS},
+    url_name="article",
+    tags=["articles"],
+)
 def article_detail(request: HttpRequest, pk: int):
     """An article with its text, its provenance and its passages (the spans evidence links cite)."""
     article = get_object_or_404(Article.objects.defer("raw").select_related("imported_by"), pk=pk)
@@ -107,14 +114,16 @@ def article_detail(request: HttpRequest, pk: int):
     return article
 
 
-@router.get("/claims", response=schemas.ClaimPage, url_name="claims", tags=["claims"])
+@router.get("/claims", response={200: schemas.ClaimPage, **schemas.READ_ERRORS}, url_name="claims", tags=["claims"])
 def claim_list(request: HttpRequest, query: Query[ClaimQuery]):
     """Claims, the last tagged first, with the claim list's filters."""
     items, after = pagination.page(_filtered(request, query), keys=CLAIM_KEYS, cursor=query.cursor, limit=query.limit)
     return {"items": items, "next": after}
 
 
-@router.get("/claims/{int:pk}", response=schemas.ClaimOut, url_name="claim", tags=["claims"])
+@router.get(
+    "/claims/{int:pk}", response={200: schemas.ClaimOut, **schemas.READ_ERRORS}, url_name="claim", tags=["claims"]
+)
 def claim_detail(request: HttpRequest, pk: int, response: HttpResponse):
     """A claim; its ETag names its version, for a write's If-Match."""
     claim = get_claim(pk)
@@ -122,7 +131,12 @@ def claim_detail(request: HttpRequest, pk: int, response: HttpResponse):
     return claim
 
 
-@router.get("/claims/{int:pk}/evidence", response=list[schemas.EvidenceOut], url_name="evidence", tags=["evidence"])
+@router.get(
+    "/claims/{int:pk}/evidence",
+    response={200: list[schemas.EvidenceOut], **schemas.READ_ERRORS},
+    url_name="evidence",
+    tags=["evidence"],
+)
 def evidence_list(request: HttpRequest, pk: int):
     """The claim's sources, in the order they were linked (a claim has a handful)."""
     claim = get_object_or_404(Claim.objects.only("pk"), pk=pk)
@@ -130,7 +144,7 @@ def evidence_list(request: HttpRequest, pk: int):
     return list(links.defer("passage__article__body", "passage__article__raw").order_by("added_at", "id"))
 
 
-@router.get("/tags", response=schemas.TagPage, url_name="tags", tags=["tags"])
+@router.get("/tags", response={200: schemas.TagPage, **schemas.READ_ERRORS}, url_name="tags", tags=["tags"])
 def tag_list(request: HttpRequest, query: Query[TagQuery]):
     """Tags, the newest first; `q`: those whose name starts with it."""
     tags = Tag.objects.filter(name__istartswith=query.q) if query.q else Tag.objects.all()
@@ -138,19 +152,34 @@ def tag_list(request: HttpRequest, query: Query[TagQuery]):
     return {"items": items, "next": after}
 
 
-@router.get("/claim-sets", response=schemas.ClaimSetPage, url_name="claim-sets", tags=["claim sets"])
+@router.get(
+    "/claim-sets",
+    response={200: schemas.ClaimSetPage, **schemas.READ_ERRORS},
+    url_name="claim-sets",
+    tags=["claim sets"],
+)
 def claim_set_list(request: HttpRequest, query: Query[Paging]):
     """Your claim sets (every one, for admins), the newest first."""
     items, after = pagination.page(claim_sets_for(request.user), keys=("id",), cursor=query.cursor, limit=query.limit)
     return {"items": items, "next": after}
 
 
-@router.get("/claim-sets/{int:pk}", response=schemas.ClaimSetOut, url_name="claim-set", tags=["claim sets"])
+@router.get(
+    "/claim-sets/{int:pk}",
+    response={200: schemas.ClaimSetOut, **schemas.READ_ERRORS},
+    url_name="claim-set",
+    tags=["claim sets"],
+)
 def claim_set_detail(request: HttpRequest, pk: int):
     return _get_set(request, pk)
 
 
-@router.get("/claim-sets/{int:pk}/claims", response=schemas.ClaimPage, url_name="claim-set-claims", tags=["claim sets"])
+@router.get(
+    "/claim-sets/{int:pk}/claims",
+    response={200: schemas.ClaimPage, **schemas.READ_ERRORS},
+    url_name="claim-set-claims",
+    tags=["claim sets"],
+)
 def claim_set_claims(request: HttpRequest, pk: int, query: Query[SetClaimsQuery]):
     """The claims a set holds now (a saved filter's, as the filter finds them), the last tagged first."""
     claim_set = _get_set(request, pk)

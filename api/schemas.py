@@ -22,6 +22,12 @@ class Problem(Schema):
     errors: list[dict] | None = Field(None, description="For 422: each field at fault and what is wrong with it.")
 
 
+# The errors each kind of operation may answer (as problem details): the document says them all, so that
+# a client (and Schemathesis) knows every status it can meet.
+READ_ERRORS = {status: Problem for status in (400, 401, 403, 404, 422, 429)}
+WRITE_ERRORS = {**READ_ERRORS, **{status: Problem for status in (409, 412, 428)}}
+
+
 class ArticleOut(Schema):
     id: int
     title: str

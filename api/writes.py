@@ -21,14 +21,7 @@ from claims.services import StaleClaim
 
 ENTITY_TAG = re.compile(r'^"(\d+)\.(\d+)"$')
 IfMatch = Header(None, alias="If-Match", description="The claim's ETag, as it was read.")
-CLAIM_ERRORS = {
-    403: schemas.Problem,
-    404: schemas.Problem,
-    409: schemas.Problem,
-    412: schemas.Problem,
-    422: schemas.Problem,
-    428: schemas.Problem,
-}
+CLAIM_ERRORS = schemas.WRITE_ERRORS
 
 
 def _expected_version(claim: Claim, if_match: str | None) -> int:

@@ -74,3 +74,9 @@ def test_the_documentation_page_is_for_those_signed_in_and_loads_nothing_from_el
     page = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_an_empty_rate_is_no_limit(editor, settings):
+    settings.WORKBENCH_API_RATE = ""
+    api = ApiClient(editor)
+    assert {api.get("/tags").status_code for _ in range(5)} == {200}
