@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from workbench.audit import CHANNELS, ChannelHistoricalModel, FeedHistoricalRecords
 from workbench.jobs import JobProgress
@@ -145,7 +146,8 @@ class Article(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    imported_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: an article taken in from another workbench's export keeps its import time.
+    imported_at = models.DateTimeField(default=timezone.now)
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )

@@ -7,14 +7,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path
 from django.utils.http import content_disposition_header
 
-from claims import permissions, services
+from claims import admin_import, permissions, services
 from claims.exports.services import export_start, export_stream, filename, media_type
 from claims.forms import ClaimSetForm
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
 from workbench.admin import AppendOnlyHistoryAdmin
 from workbench.audit import ADMIN
+from workbench.display import truncated
 
 REFUSALS = (services.StaleClaim, ValidationError, PermissionDenied)
 
@@ -120,6 +122,15 @@ class ClaimAdmin(ThroughServices):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or permissions.can_delete(request.user, obj))
+
+    def get_urls(self):
+        def import_page(request):
+            if not permissions.can_tag(request.user):
+                raise PermissionDenied("Only editors, reviewers and admins import claims.")
+            return admin_import.import_claims_page(request, self.admin_site)
+
+        view = self.admin_site.admin_view(import_page)
+        return [path("import/", view, name="claims_claim_import"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -323,6 +334,107 @@ class StoryAdmin(AppendOnlyHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class CommentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ThroughServices):
+    """The discussion, to read and moderate. Its author rewords a comment here as on the claim page
+    (claims.services.comment_edit: mentions and their notifications follow the text); an admin deletes anyone's
+    (comment_delete: soft, the text kept in the history, as on the claim page). Comments are posted on the
+    claim page, in their thread."""
+
+    form = CommentAdminForm
+    list_display = ("said", "claim", "author", "created_at", "edited_at", "deleted_at")
+    list_filter = (("deleted_at", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("body", "author__username", "claim__wording")
+    list_select_related = ("claim", "author", "deleted_by")
+    fields = ("claim", "parent", "author", "body", "created_at", "edited_at", "deleted_at", "deleted_by")
+    readonly_fields = ("claim", "parent", "author", "created_at", "edited_at", "deleted_at", "deleted_by")
+
+    @admin.display(description="Comment")
+    def said(self, comment: Comment) -> str:
+        if comment.is_deleted:
+            return f"Deleted by {comment.deleted_by.get_username()}" if comment.deleted_by else "Deleted"
+        return truncated(comment.body, 80)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_comment(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_delete_comment(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        """A deletion is soft: the comment alone, its replies and mentions are not what goes (as Django would
+        list them); one this admin may not delete (deleted already) is named as not theirs to delete."""
+        objs = list(objs)
+        refused = {"comment"} if any(not permissions.can_delete_comment(request.user, obj) for obj in objs) else set()
+        return [str(obj) for obj in objs], {Comment._meta.verbose_name_plural: len(objs)}, refused, []
+
+    def save_model(self, request, obj, form, change):
+        body = form.cleaned_data["body"]
+        self.write(request, lambda: services.comment_edit(comment=obj, user=request.user, body=body))
+
+    def delete_model(self, request, obj):
+        services.comment_delete(comment=obj, user=request.user)
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["assignee", "due", "note"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ThroughServices):
+    """Who has which claim in hand. Reassigning, or changing the due date or note, goes through
+    claims.services.claim_assign (the assignee's role checked, the new one told); deleting is
+    claim_unassign. Claims are assigned on their page or in bulk from the claim list."""
+
+    form = AssignmentAdminForm
+    list_display = ("claim", "task", "assignee", "assigned_by", "assigned_at", "due")
+    list_filter = ("task", "due", "assigned_at")
+    search_fields = ("claim__wording", "assignee__username", "note")
+    list_select_related = ("claim", "assignee", "assigned_by")
+    autocomplete_fields = ("assignee",)  # a box that finds people, never a list of everyone
+    fields = ("claim", "task", "assignee", "due", "note", "assigned_by", "assigned_at")
+    readonly_fields = ("claim", "task", "assigned_by", "assigned_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and permissions.can_assign(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and permissions.can_assign(request.user)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        self.write(
+            request,
+            lambda: services.claim_assign(
+                claim=obj.claim,
+                user=request.user,
+                task=obj.task,
+                assignee=data["assignee"],
+                due=data["due"],
+                note=data["note"],
+            ),
+        )
+
+    def delete_model(self, request, obj):
+        services.claim_unassign(claim=obj.claim, user=request.user, task=obj.task)
 
 
 @admin.register(Export)

@@ -113,3 +113,31 @@ def highlighted_blocks(body: str, claims) -> list[tuple[str, list[Item]]]:
 def _next(events: list[tuple[int, int]], done: int, end: int) -> int:
     """The offset of the next event, or `end` when it lies beyond it or none is left."""
     return min(events[done][0], end) if done < len(events) else end
+
+
+def position_in_article(body: str, start: int, end: int) -> str:
+    """Where a span sits, as an editor would say it: "paragraph 3 of 12, under “Funding”" (the paragraphs and
+    lists the reader shows, counted without subheadings), not character offsets."""
+    first = last = None
+    heading = ""
+    count = 0
+    for kind, items in blocks(body):
+        block_start, block_end = items[0][0], items[-1][0] + len(items[-1][1])
+        if kind == "h":
+            if first is None and block_start < end:
+                heading = items[0][1]
+            continue
+        count += 1
+        if first is None and block_end > start:
+            first = count
+        if block_start < end:
+            last = count
+    first = first or count
+    last = max(last or first, first)
+    where = f"paragraph {first}" if first == last else f"paragraphs {first}–{last}"
+    return f"{where} of {count}" + (f", under “{heading}”" if heading else "")
+
+
+def word_in_paragraph(body: str, start: int) -> int:
+    """Which word of its paragraph a span starts at (1 for the first), to tell two places in one paragraph apart."""
+    return len(body[body.rfind("\n\n", 0, start) + 2 : start].split()) + 1

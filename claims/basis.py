@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from claims.anchoring import position_in_article, word_in_paragraph
 from claims.models import Claim, EvidenceLink
 from claims.rules import document_key, group_key, independent_support
 
@@ -96,13 +97,13 @@ def _anchor(judged: dict, claim: Claim) -> list[Drift]:
         ]
     moved = judged["article_id"] == claim.article_id and (judged["start"], judged["end"]) != (claim.start, claim.end)
     if moved:
-        return [
-            Drift(
-                "The quote now points at another place in the article.",
-                f"characters {judged['start']}–{judged['end']}",
-                f"characters {claim.start}–{claim.end}",
-            )
-        ]
+        body = claim.article.body
+        then = position_in_article(body, judged["start"], judged["end"])
+        now = position_in_article(body, claim.start, claim.end)
+        if then == now:  # moved within the paragraph: say from which word
+            then += f", from word {word_in_paragraph(body, judged['start'])}"
+            now += f", from word {word_in_paragraph(body, claim.start)}"
+        return [Drift("The quote now points at another place in the article.", then, now)]
     return []
 
 

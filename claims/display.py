@@ -23,19 +23,26 @@ def status_badges() -> dict[str, SafeString]:
 
 # What a row of the claim list shows, read as plain values: building model instances for a page of claims,
 # their articles and people cost more than the page's queries.
-ROW = ("pk", *LISTED)
+ROW = ("pk", "version", *LISTED)
 
 
-def claim_rows(ids: list[int], *, contradicted: set[int], pickable: bool) -> list[SafeString]:
+def claim_rows(
+    ids: list[int], *, contradicted: set[int], pickable: bool, checked: set[int] = frozenset()
+) -> list[SafeString]:
     """The claim list's rows for a page of claims, in the order of `ids`, each a whole `<tr>`; `pickable`
-    adds the box that ticks a claim for a claim set.
+    adds the box that ticks a claim for the bulk actions (claims.bulk_views), ticked for those `checked`.
+    The box holds the version shown, so that an action refuses a claim changed since.
 
     The page's claims are found first by their ids alone, then read here: an offset of 50,000 rows costs
     an index scan, where reading every skipped row with its article and people cost ten times more."""
     rows = {row.pk: row for row in Claim.objects.filter(pk__in=ids).values_list(*ROW, named=True)}
     tags = tag_names_of(ids)
     badges, url = status_badges(), path_of("claims:detail")
-    return [_row(rows[pk], tags.get(pk, ()), badges, url, pk in contradicted, pickable) for pk in ids if pk in rows]
+    return [
+        _row(rows[pk], tags.get(pk, ()), badges, url, pk in contradicted, pickable, pk in checked)
+        for pk in ids
+        if pk in rows
+    ]
 
 
 def tag_names_of(claim_ids: list[int]) -> dict[int, list[str]]:
@@ -46,12 +53,14 @@ def tag_names_of(claim_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def _row(row, tags, badges: dict[str, SafeString], url, contradicted: bool, pickable: bool) -> SafeString:
+def _row(
+    row, tags, badges: dict[str, SafeString], url, contradicted: bool, pickable: bool, checked: bool
+) -> SafeString:
     # Written with the standard library's escape (what Django's does, without its wrappers): called a dozen
     # times per row, the wrappers were most of the row's cost.
     pick = (
-        f'<td><input type="checkbox" name="claims" value="{row.pk}" form="add-to-set"'
-        f' aria-label="Pick “{escape(truncated(row.wording, 60))}”"></td>'
+        f'<td class="pick"><input type="checkbox" name="bulk-claims" value="{row.pk}:{row.version}" form="bulk"'
+        f' aria-label="Select “{escape(truncated(row.wording, 60))}”"{" checked" if checked else ""}></td>'
         if pickable
         else ""
     )

@@ -126,6 +126,9 @@ class Claim(models.Model):
             ),
             # The claims of some articles in text order: a story's matrix (claims.stories).
             models.Index(fields=["article", "start", "id"], name="claim_in_text_order"),
+            # The desk (claims.desk): the open claims worked on last, and one person's claims changed since a time.
+            models.Index(fields=["status", "-updated_at", "-id"], name="claim_status_updated_last"),
+            models.Index(fields=["created_by", "-updated_at", "-id"], name="claim_author_updated_last"),
             # "Already tagged?" looks a quote up in every article (claims.duplicates).
             EqualityIndex(fields=["quote"], name="claim_quote_lookup"),
         ]
@@ -473,3 +476,14 @@ class NotificationPreferences(models.Model):
 
     def channel(self, kind: str) -> str:
         return self.channels.get(kind, self.WEB)
+
+
+class DeskVisit(models.Model):
+    """When a user last looked at their desk (claims.desk): what changed since is marked new there. Not history:
+    it is only where the user's eyes were, rewritten on every look."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_looked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Desk of user #{self.user_id}, last looked at {self.last_looked_at:%Y-%m-%d %H:%M}"

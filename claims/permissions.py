@@ -8,17 +8,44 @@ def can_tag(user) -> bool:
 
 
 def can_edit(user, claim: Claim) -> bool:
+    return not edit_refusal(user, claim)
+
+
+def edit_refusal(user, claim: Claim) -> str:
+    """Why `user` may not edit `claim`, in their words; "" when they may."""
     if user.has_perm("claims.change_any_claim"):
-        return True
-    return user.has_perm("claims.change_claim") and claim.created_by_id == user.pk
+        return ""
+    if not user.has_perm("claims.change_claim"):
+        return "Only editors, reviewers and admins edit claims."
+    return "" if claim.created_by_id == user.pk else "You may edit only the claims you tagged."
+
+
+def can_edit_some(user) -> bool:
+    """Whether `user` may edit any claim at all (their own, or everyone's): the claim list's bulk actions."""
+    return user.has_perm("claims.change_claim") or user.has_perm("claims.change_any_claim")
 
 
 def can_delete(user, claim: Claim) -> bool:
-    """Editors may delete their own claims while open: a verdict is a reviewer's work, not theirs to drop."""
+    return not delete_refusal(user, claim)
+
+
+def delete_refusal(user, claim: Claim) -> str:
+    """Why `user` may not delete `claim`; "" when they may. Editors may delete their own claims while open: a
+    verdict is a reviewer's work, not theirs to drop."""
     if user.has_perm("claims.delete_any_claim"):
-        return True
-    own = user.has_perm("claims.delete_claim") and claim.created_by_id == user.pk
-    return own and claim.status == Claim.Status.OPEN
+        return ""
+    if not user.has_perm("claims.delete_claim"):
+        return "Only editors, reviewers and admins delete claims."
+    if claim.created_by_id != user.pk:
+        return "Someone else tagged it: you may delete only your own claims."
+    if claim.status != Claim.Status.OPEN:
+        judged = "Its verdict awaits review" if claim.status == Claim.Status.REVIEW else f"It is {claim.status}"
+        return f"{judged}: a verdict is a reviewer's work, so only admins delete it."
+    return ""
+
+
+def can_delete_some(user) -> bool:
+    return user.has_perm("claims.delete_claim") or user.has_perm("claims.delete_any_claim")
 
 
 def can_link(user) -> bool:
@@ -29,6 +56,11 @@ def can_unlink(user, link: EvidenceLink) -> bool:
     if not user.has_perm("claims.delete_evidencelink"):
         return False
     return link.added_by_id == user.pk or can_edit(user, link.claim)
+
+
+def can_undo_unlink(user, removal) -> bool:
+    """A link's removal (its history record) is undone by whoever removed it, from the message that told them."""
+    return can_link(user) and removal.history_user_id == user.pk
 
 
 def can_change_link(user, link: EvidenceLink) -> bool:

@@ -7,6 +7,7 @@ It is claims' tagging UI, so it lives here although it is served at /articles/<i
 from dataclasses import dataclass
 from html import escape
 
+from django.db.models import Aggregate, CharField, Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -22,7 +23,7 @@ from claims.candidates import Candidate, marked_candidates
 from claims.display import status_badges
 from claims.duplicates import existing_claims
 from claims.forms import TagClaimForm
-from claims.models import Claim
+from claims.models import Claim, EvidenceLink
 from claims.selectors import tag_names
 from workbench.display import path_of, truncated
 
@@ -55,7 +56,8 @@ def render_reader(
     what the tag form holds, when it was checked."""
     claims = list(
         article.claims.select_related("created_by")
-        .only("pk", "article_id", "start", "end", "status", "wording", "created_by__username")
+        .only("pk", "article_id", "start", "end", "status", "wording", "quote", "created_by__username")
+        .annotate(**panel_annotations())
         .order_by("start", "end", "pk")
     )
     may_tag = permissions.can_tag(request.user)
@@ -84,6 +86,40 @@ def render_reader(
     return render(request, "claims/reader.html", context, status=status)
 
 
+class _Names(Aggregate):
+    """Names joined by commas, which no tag name holds (services.parse_tags splits on them)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def panel_annotations() -> dict:
+    """What the claims panel says of each claim beyond its own columns, in the claims' one query: its tags
+    and how many sources it has of each stance (a prefetch would be a query more)."""
+    tags = Claim.tags.through.objects.filter(claim_id=OuterRef("pk")).order_by().values("claim_id")
+    return {
+        "tag_list": Subquery(tags.annotate(names=_Names("tag__name")).values("names")[:1]),
+        **{
+            f"{stance}_count": Count("evidence", filter=Q(evidence__stance=stance))
+            for stance in EvidenceLink.Stance.values
+        },
+    }
+
+
+def _sources(claim) -> str:
+    """ "2 supporting, 1 contradicting" """
+    counts = [(getattr(claim, f"{stance}_count"), word) for stance, word in SOURCE_WORDS.items()]
+    said = [f"{count} {word}" for count, word in counts if count]
+    return ", ".join(said) if said else "no sources yet"
+
+
+SOURCE_WORDS = {"supports": "supporting", "contradicts": "contradicting", "context": "context"}
+
+
 @dataclass(frozen=True)
 class Shown:
     """A claim as the reader shows it, worked out once however many pieces of text it covers."""
@@ -97,15 +133,20 @@ class Shown:
     title: str  # what a mark says of it
     kind: str  # what a mark is, at the start of its accessible name: "Open claim"
     by: str
+    quote: str  # as the panel shortens it; "" when the wording is the quote
+    tags: tuple[str, ...]
+    sources: str  # "2 supporting, 1 contradicting"
 
     @property
     def panel_item(self) -> SafeString:
         """Its item in the claims panel (written here: a template filling in each of 200 claims cost as much
         as the rest of the reader)."""
         url = escape(self.url)
+        quote = f'<blockquote class="claim-item__quote">{escape(self.quote)}</blockquote>' if self.quote else ""
+        tags = "".join(f' <span class="tag">{escape(tag)}</span>' for tag in self.tags)
         return SafeString(
-            f'<li id="claim-item-{self.pk}">{self.badge} <a href="{url}">{escape(self.wording)}</a>'
-            f' <span class="muted small">by {escape(self.by)}</span>'
+            f'<li id="claim-item-{self.pk}">{self.badge} <a href="{url}">{escape(self.wording)}</a>{quote}'
+            f'<p class="claim-item__meta muted small">by {escape(self.by)} · {self.sources}{tags}</p>'
             f' <details class="claim-suggestions" data-url="{escape(self.suggestions_url)}">'
             "<summary>Suggested sources</summary>"
             f'<div class="claim-suggestions__body"><p class="small"><a href="{url}?suggestions=1#suggestions">'
@@ -127,6 +168,9 @@ def shown_claims(claims: list) -> dict[int, Shown]:
             title=f"{labels[claim.status]} claim: {truncated(claim.wording, 120)}",
             kind=f"{labels[claim.status]} claim",
             by=claim.created_by.get_username(),
+            quote="" if claim.quote.split() == claim.wording.split() else truncated(claim.quote, 200),
+            tags=tuple(sorted(claim.tag_list.split(",") if claim.tag_list else (), key=str.casefold)),
+            sources=_sources(claim),
         )
         for claim in claims
     }

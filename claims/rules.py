@@ -102,6 +102,15 @@ def claim_blockers(*, claim: Claim, links: list[EvidenceLink], status: str, rati
     return evidence_blockers(links=links, status=status, rationale=rationale)
 
 
+def has_sources_for_a_verdict(links: list[EvidenceLink]) -> bool:
+    """Whether the claim's sources are what a verdict needs (the rationale aside): enough independent support
+    to verify it, or a contradicting source to dispute it. A claim without is still to be sourced (the desk)."""
+    if not evidence_blockers(links=links, status=Claim.Status.VERIFIED, rationale=None):
+        return True
+    contradicted = any(link.stance == EvidenceLink.Stance.CONTRADICTS for link in links)
+    return contradicted and not evidence_blockers(links=links, status=Claim.Status.DISPUTED, rationale=None)
+
+
 def evidence_blockers(*, links: list[EvidenceLink], status: str, rationale: str | None) -> list[str]:
     """What the sources and the rationale still need for `status`, whatever the claim was before."""
     written = rationale is None or bool(rationale.strip())

@@ -130,8 +130,8 @@ def claim_create(*, article: Article, user, anchor: Anchor, wording: str = "", t
 
 
 def claim_update(*, claim: Claim, user, expected_version: int, wording: str, tags: str) -> Claim:
-    if not permissions.can_edit(user, claim):
-        raise PermissionDenied("You may edit only the claims you tagged.")
+    if refusal := permissions.edit_refusal(user, claim):
+        raise PermissionDenied(refusal)
     wording = " ".join(wording.split())
     if not wording:
         raise ValidationError({"wording": "Say what the claim is, in your own words."})
@@ -160,11 +160,15 @@ def tag_rename(*, tag: Tag, user, name: str) -> Tag:
     return tag
 
 
-def claim_delete(*, claim: Claim, user) -> None:
-    if not permissions.can_delete(user, claim):
-        raise PermissionDenied("You may delete only your own claims, and only while they are open.")
+def claim_delete(*, claim: Claim, user, expected_version: int | None = None) -> None:
+    """The claim goes, with its sources and discussion (all kept in the history, so it can be restored).
+    `expected_version`: what the person saw (the claim list's bulk delete); a claim changed since stays."""
+    if refusal := permissions.delete_refusal(user, claim):
+        raise PermissionDenied(refusal)
     with transaction.atomic():
-        claim = _locked(claim, None)
+        claim = _locked(claim, expected_version)
+        if refusal := permissions.delete_refusal(user, claim):  # judged since it was read
+            raise PermissionDenied(refusal)
         claim._history_user = user
         for link in claim.evidence.all():
             link._history_user = user
@@ -359,7 +363,8 @@ def evidence_update(
     return link
 
 
-def evidence_remove(*, link: EvidenceLink, user) -> None:
+def evidence_remove(*, link: EvidenceLink, user) -> Claim:
+    """Remove a source link; returns the claim as it now is (its version is what an undo expects)."""
     if not permissions.can_unlink(user, link):
         raise PermissionDenied("You may remove only the links you added, or links on claims you may edit.")
     with transaction.atomic():
@@ -367,6 +372,31 @@ def evidence_remove(*, link: EvidenceLink, user) -> None:
         link._history_user = user
         link.delete()
         _save(claim, user)
+    return claim
+
+
+def evidence_restore_removed(*, claim: Claim, user, link_id: int, expected_version: int) -> EvidenceLink:
+    """Undo a link's removal (the Undo in the message that confirmed it): the link back as it was, with its
+    stance, note and who added it, when the claim has not changed since. It is a change of the claim like any
+    link, held to the verdict's basis: a verdict the removal suspended stays suspended until a reviewer looks."""
+    if not permissions.can_link(user):
+        raise PermissionDenied("Only editors, reviewers and admins link sources.")
+    removal = EvidenceLink.history.filter(id=link_id, claim_id=claim.pk).order_by("history_date", "history_id").last()
+    if removal is None or removal.history_type != "-":
+        raise ValidationError("That source is linked to the claim: there is no removal to undo.")
+    if not permissions.can_undo_unlink(user, removal):
+        raise PermissionDenied("Only the person who removed a link undoes its removal.")
+    with transaction.atomic():
+        claim = _locked(claim, expected_version)
+        link = removal.instance
+        if link.passage_id and not Passage.objects.filter(pk=link.passage_id).exists():
+            raise ValidationError(
+                "The passage that link pointed at is gone (its article was deleted): the link cannot come back."
+            )
+        link._history_user, link._change_reason = user, "removal undone"
+        link.save(force_insert=True)
+        _save(claim, user)
+    return link
 
 
 def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_version: int) -> Claim:
@@ -685,24 +715,27 @@ def _discussion_restore(claim_id: int, user) -> None:
 # --- Assignments -----------------------------------------------------------------------------------
 
 
-def claim_assign(*, claim: Claim, user, task: str, assignee, due: date | None = None, note: str = "") -> Assignment:
+def claim_assign(
+    *,
+    claim: Claim,
+    user,
+    task: str,
+    assignee,
+    due: date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Assignment:
     """Hand the claim to `assignee` for `task` (sources or a verdict), or change who has it, its due date or
-    note. Not a change of the claim: no version moves and a verdict's basis never sees it."""
+    note. Not a change of the claim: no version moves and a verdict's basis never sees it. `expected_version`:
+    the claim as the person saw it (the claim list's bulk assign); one changed since is refused."""
     if not permissions.can_assign(user):
         raise PermissionDenied("Only reviewers and admins assign claims.")
-    if task not in Assignment.Task.values:
-        raise ValidationError({"task": f"Unknown task {task!r}."})
-    if assignee is None or not permissions.may_be_assigned(assignee, task):
-        role = "a reviewer" if task == Assignment.Task.REVIEW else "an editor"
-        name = assignee.get_username() if assignee is not None else "Nobody"
-        raise ValidationError(
-            {"assignee": f"{name} cannot be assigned to {Assignment.Task(task).label.lower()}: choose {role}."}
-        )
+    check_assignee(assignee, task)
     note = note.strip()
     if len(note) > Assignment._meta.get_field("note").max_length:
         raise ValidationError({"note": "A note can have at most 1000 characters."})
     with transaction.atomic():
-        _locked(claim, None)  # one desk head at a time changes a claim's assignments
+        _locked(claim, expected_version)  # one desk head at a time changes a claim's assignments
         assignment = Assignment.objects.filter(claim=claim, task=task).first() or Assignment(claim=claim, task=task)
         unchanged = assignment.pk and (assignment.assignee_id, assignment.due, assignment.note) == (
             assignee.pk,
@@ -720,6 +753,18 @@ def claim_assign(*, claim: Claim, user, task: str, assignee, due: date | None = 
         if handed:
             notifications.assigned(assignment)
     return assignment
+
+
+def check_assignee(assignee, task: str) -> None:
+    """Refuses a task that does not exist, or a person without the role it asks for."""
+    if task not in Assignment.Task.values:
+        raise ValidationError({"task": f"Unknown task {task!r}."})
+    if assignee is None or not permissions.may_be_assigned(assignee, task):
+        role = "a reviewer" if task == Assignment.Task.REVIEW else "an editor"
+        name = assignee.get_username() if assignee is not None else "Nobody"
+        raise ValidationError(
+            {"assignee": f"{name} cannot be assigned to {Assignment.Task(task).label.lower()}: choose {role}."}
+        )
 
 
 def claim_unassign(*, claim: Claim, user, task: str) -> bool:

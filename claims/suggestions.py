@@ -27,7 +27,7 @@ NEAR, NEIGHBOUR_ARTICLES, NEIGHBOURS = 10, 5, 200
 PARAPHRASE = 0.5  # the meaning score from which a passage sharing no word is offered
 # How the signals add up, tuned on benchmarks/suggestions/labelled.json (benchmarks/suggestion_quality.py).
 COVERAGE, RANK, FIGURES = 0.7, 0.2, 0.1
-TEXT_WEIGHT_WITH_MEANING = 0.5  # the text score's part when the semantic similarity is known
+TEXT_WEIGHT_WITH_MEANING = 0.45  # the text score's part when the semantic similarity is known
 MEANING_FLOOR, MEANING_SPAN = 0.15, 0.5
 ON_SUBJECT = 0.35  # the text coverage above which a passage counts as on the claim's subject
 SUPPORTS = 0.5  # the score above which a passage that agrees is hinted as supporting

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from claims import comment_views, reader, set_views, story_views, views
+from claims import bulk_views, comment_views, confirm_views, reader, set_views, story_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
+    path("bulk/", bulk_views.claims_bulk, name="bulk"),
     path("new/", views.claim_create, name="create"),
     path("new/already-tagged/", views.claim_duplicates, name="duplicates"),
     path("tags/", views.tag_choices, name="tags"),
@@ -13,14 +14,15 @@ urlpatterns = [
     path("deleted/<int:pk>/restore/", views.claim_restore, name="restore"),
     path("<int:pk>/", views.claim_detail, name="detail"),
     path("<int:pk>/edit/", views.claim_edit, name="edit"),
-    path("<int:pk>/delete/", views.claim_delete, name="delete"),
+    path("<int:pk>/delete/", confirm_views.claim_delete, name="delete"),
     path("<int:pk>/verdict/", views.claim_verdict, name="verdict"),
-    path("<int:pk>/rollback/", views.claim_rollback, name="rollback"),
+    path("<int:pk>/rollback/", confirm_views.claim_rollback, name="rollback"),
     path("<int:pk>/reviewed/", views.claim_reviewed, name="reviewed"),
     path("<int:pk>/suggestions/", views.claim_suggestions, name="suggestions"),
     path("<int:pk>/evidence/passage/", views.evidence_add_passage, name="link-passage"),
     path("<int:pk>/evidence/external/", views.evidence_add_external, name="link-external"),
-    path("<int:pk>/evidence/<int:link_pk>/remove/", views.evidence_remove, name="unlink"),
+    path("<int:pk>/evidence/<int:link_pk>/remove/", confirm_views.evidence_remove, name="unlink"),
+    path("<int:pk>/evidence/<int:link_pk>/undo/", confirm_views.evidence_undo_remove, name="unlink-undo"),
     path("<int:pk>/comments/", comment_views.comment_post, name="comment"),
     path("<int:pk>/comments/<int:comment_pk>/edit/", comment_views.comment_edit, name="comment-edit"),
     path("<int:pk>/comments/<int:comment_pk>/delete/", comment_views.comment_delete, name="comment-delete"),

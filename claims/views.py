@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article, Passage
 from claims import basis, history, permissions, rules, selectors, semantic, services
+from claims.anchoring import position_in_article
+from claims.bulk_views import BulkForm, actions_for, checked_ids, list_query, picked_sets_for
 from claims.comment_views import discussion_context
 from claims.display import claim_rows
 from claims.duplicates import existing_claims
@@ -29,24 +32,41 @@ SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
+    return claim_list_page(request)
+
+
+def claim_list_page(request: HttpRequest, *, bulk_form: BulkForm | None = None, status: int = 200) -> HttpResponse:
+    """The list as its query asks; `bulk_form`: the bulk actions' form as posted, sent back with its errors."""
     filters = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
     counted = filters.counted()
     ids = filters.qs.values_list("pk", flat=True)
     page = Paginator(ids, settings.WORKBENCH_CLAIMS_PER_PAGE, count=counted.total).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    picked_sets = list(selectors.claim_sets_for(request.user).filter(selection=ClaimSet.Selection.PICKED))
+    picked_sets = picked_sets_for(request.user)
+    actions = actions_for(request.user, picked_sets)
+    checked = checked_ids(request, bulk_form, ids)
+    select_all = request.GET.copy()
+    select_all["select"] = "all"
     context = {
         "filters": filters,
         "page": page,
-        "rows": claim_rows(ids, contradicted=selectors.contradicted_among(ids), pickable=bool(picked_sets)),
+        "rows": claim_rows(
+            ids, contradicted=selectors.contradicted_among(ids), pickable=bool(actions), checked=checked
+        ),
         "status_counts": counted.by_status,
         "counted": counted,
         "statuses": Claim.Status.choices,
         "can_restore": permissions.can_restore(request.user),
         "picked_sets": picked_sets,
+        "bulk_actions": actions,
+        "bulk_form": bulk_form or BulkForm(user=request.user, picked_sets=picked_sets),
+        "bulk_url": f"{reverse('claims:bulk')}?{list_query(request)}",
+        "list_query": list_query(request),
+        "select_all_query": select_all.urlencode(),
+        "all_checked": bool(ids) and checked >= set(ids),
         "saved_filter": selectors.list_filters_query(request.GET),
     }
-    return render(request, "claims/list.html", context)
+    return render(request, "claims/list.html", context, status=status)
 
 
 @require_GET
@@ -127,6 +147,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms) -
         "claim": claim,
         "context_before": claim.article.body[max(0, claim.start - 300) : claim.start],
         "context_after": claim.article.body[claim.end : claim.end + 300],
+        "position": position_in_article(claim.article.body, claim.start, claim.end),
         "evidence": selectors.evidence_by_stance(links),
         "independent_support": rules.independent_support(links),
         "required_support": settings.WORKBENCH_MIN_SUPPORTING_SOURCES,
@@ -247,14 +268,6 @@ def _conflict(request: HttpRequest, stale: services.StaleClaim, *, yours: dict, 
 
 
 @require_POST
-def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _get_claim(pk)
-    services.claim_delete(claim=claim, user=request.user)
-    messages.success(request, f"Claim “{claim.wording[:60]}” deleted.")
-    return redirect(claim.article)
-
-
-@require_POST
 def evidence_add_passage(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_link(request.user):
@@ -312,14 +325,6 @@ def evidence_add_external(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    link = get_object_or_404(EvidenceLink.objects.select_related("claim"), pk=link_pk, claim_id=pk)
-    services.evidence_remove(link=link, user=request.user)
-    messages.success(request, "Source link removed. The removal is kept in the claim's history.")
-    return redirect(f"{link.claim.get_absolute_url()}#evidence")
-
-
-@require_POST
 def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if not permissions.can_set_verdict(request.user):
@@ -348,21 +353,6 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, claim, verdict_form=form, status=400)
     messages.success(request, f"Claim marked {claim.get_status_display().lower()}.")
     return redirect(claim)
-
-
-@require_POST
-def claim_rollback(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _get_claim(pk)
-    history_id = request.POST.get("history_id", "")
-    try:
-        claim = services.claim_rollback(
-            claim=claim, user=request.user, history_id=int(history_id) if history_id.isdigit() else 0
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Claim rolled back; this is now version {claim.version}.")
-    return redirect(f"{claim.get_absolute_url()}#history")
 
 
 @require_GET

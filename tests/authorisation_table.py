@@ -53,7 +53,8 @@ def admin_only(get: str, post: str) -> tuple[str, str]:
 
 
 CASES = [
-    Case("home", "", "login ok ok ok ok", "login ok ok ok ok"),
+    Case("home", "", *READ),
+    Case("desk-count", "", *READ),
     Case("login", "", *PUBLIC),
     Case("logout", "", WRITE, "login ok ok ok ok"),
     Case("password_change", "", "login ok ok ok ok", "login ok ok ok ok"),
@@ -98,24 +99,60 @@ CASES = [
     Case("articles:raw", "article", *READ),
     Case("articles:choices", "", *READ),
     Case("articles:detail", "article", *READ),
-    # Claims: those of another editor, then the asker's own
+    # Claims: those of another editor, then the asker's own. Deleting, unlinking and rolling back ask first (GET)
     Case("claims:list", "", *READ),
     Case("claims:tags", "", *READ),
+    # Bulk actions on the list: each claim is then held to its own rule (a viewer's own claim gives no rights)
+    Case("claims:bulk", "", WRITE, "login 400 400 400 400"),
+    Case(
+        "claims:bulk", "", WRITE, "login 403 ok ok ok", data="bulk-action=tag bulk-tag=bulk bulk-claims={own_claim}:1"
+    ),
+    Case("claims:bulk", "", WRITE, "login 403 no no no", data="bulk-action=delete bulk-claims={own_claim}:1"),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 ok ok ok",
+        data="bulk-action=delete confirmed=yes bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 403 403 ok ok",
+        data="bulk-action=assign bulk-task=source bulk-assignee=matrix-other bulk-claims={own_claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login ok ok ok ok",
+        data="bulk-action=set bulk-claim_set={own_set} bulk-claims={claim}:1",
+    ),
+    Case(
+        "claims:bulk",
+        "",
+        WRITE,
+        "login 400 400 400 ok",
+        data="bulk-action=set bulk-claim_set={set} bulk-claims={claim}:1",
+    ),
     Case("claims:create", "", WRITE, "login 403 400 400 400", data="article={article}"),
     Case("claims:duplicates", "", WRITE, "login 403 ok ok ok", data="article={article}"),
     Case("claims:detail", "claim", *READ),
     Case("claims:suggestions", "claim", *READ),
     Case("claims:edit", "claim", WRITE, "login 403 403 400 400"),
     Case("claims:edit", "own_claim", WRITE, "login 403 400 400 400"),
-    Case("claims:delete", "claim", WRITE, "login 403 403 403 ok"),
-    Case("claims:delete", "own_claim", WRITE, "login 403 ok ok ok"),
+    Case("claims:delete", "claim", "login 403 403 403 ok", "login 403 403 403 ok"),
+    Case("claims:delete", "own_claim", "login 403 ok ok ok", "login 403 ok ok ok"),
     Case("claims:reviewed", "claim", WRITE, "login 403 403 ok ok"),
     Case("claims:reviewed", "own_claim", WRITE, "login 403 ok ok ok"),
     Case("claims:verdict", "claim", WRITE, "login 403 403 400 400"),
     Case("claims:link-passage", "claim", WRITE, "login 403 ok ok ok"),
     Case("claims:link-external", "claim", WRITE, "login 403 400 400 400"),
-    Case("claims:unlink", "claim link", WRITE, "login 403 403 ok ok"),
-    Case("claims:rollback", "claim", WRITE, "login 403 403 403 ok"),
+    Case("claims:unlink", "claim link", "login 403 403 ok ok", "login 403 403 ok ok"),
+    # Undo a removal: the link here is not removed, so there is nothing to undo
+    Case("claims:unlink-undo", "claim link", WRITE, "login 403 no no no"),
+    Case("claims:rollback", "claim", "login 403 403 403 ok", "login 403 403 403 ok"),
     # The discussion: editors, reviewers and admins post; only the author edits; the author or an admin deletes
     Case("claims:comment", "claim", WRITE, "login 403 400 400 400"),
     Case("claims:comment-edit", "claim comment", WRITE, "login 403 403 403 403"),
@@ -173,6 +210,7 @@ CASES = [
     Case("admin:auth_user_password_change", "user", *admin_only("ok", "ok")),
     # The admin's import pages (the admin's article pages are in ADMIN below)
     Case("admin:articles_article_import", "", *admin_only("ok", "ok")),
+    Case("admin:claims_claim_import", "", *admin_only("ok", "no")),
     Case("admin:articles_article_import_batch", "batch", *admin_only("ok", "ok")),
     Case("admin:articles_article_import_confirm", "batch", *admin_only("405", "ok")),
     Case("admin:articles_article_import_status", "batch", *admin_only("ok", "ok")),
@@ -208,6 +246,9 @@ ADMIN = [
     *admin_pages("claims.claimset", "set", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.story", "story", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.export", "export", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # Another editor's comment: the admin reads and deletes it (moderation), only its author rewords it.
+    *admin_pages("claims.comment", "comment", "ok ok", "403 403", "ok 403", "ok ok", "ok ok", "ok 403"),
+    *admin_pages("claims.assignment", "assignment", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
     *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
     *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),

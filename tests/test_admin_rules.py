@@ -5,8 +5,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, Tag
-from claims.services import evidence_add_external, evidence_add_passage, verdict_record
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
+from claims.services import claim_assign, comment_post, evidence_add_external, evidence_add_passage, verdict_record
 from tests.factories import ArticleFactory, ClaimFactory, _passage_of
 
 # What each change form may edit; everything else on it is read-only.
@@ -17,6 +17,8 @@ EDITABLE = {
     ClaimSet: {"name", "description", "claims"},
     Story: {"name", "description", "articles"},
     Export: set(),
+    Comment: {"body"},  # the admin's own: another's is read-only (tests/test_admin_discussion.py)
+    Assignment: {"assignee", "due", "note"},
 }
 
 
@@ -61,7 +63,9 @@ def test_each_change_form_edits_only_what_the_services_write(admin_client_, veri
     picked = ClaimSet.objects.create(name="Picked", owner=admin_user)
     Export.objects.create(format="csv", created_by=admin_user, channel="web", statuses=["verified"])
     story = Story.objects.create(name="Story", created_by=admin_user)
-    for obj in (verified, external, tag, picked, story, Export.objects.get()):
+    comment = comment_post(claim=verified, user=admin_user, body="Looks right.")
+    assignment = claim_assign(claim=verified, user=admin_user, task="review", assignee=admin_user)
+    for obj in (verified, external, tag, picked, story, Export.objects.get(), comment, assignment):
         response = admin_client_.get(change_url(obj))
         assert response.status_code == 200
         form = response.context["adminform"].form

@@ -112,7 +112,7 @@ def make_world(media_root: Path) -> World:
     deleted = ClaimFactory(article=article, created_by=other)
     services.claim_delete(claim=deleted, user=users["admin"])
     comment = Comment.objects.create(claim=claim, author=other, body="Another editor's comment")
-    Assignment.objects.create(claim=claim, task="source", assignee=other, assigned_by=users["reviewer"])
+    assignment = Assignment.objects.create(claim=claim, task="source", assignee=other, assigned_by=users["reviewer"])
     story = Story.objects.create(name="Matrix story", created_by=other)
     story.articles.add(article)
 
@@ -151,6 +151,7 @@ def make_world(media_root: Path) -> World:
         # As with claims, a viewer's own comment was written before the role was taken away.
         "own_comment": own(lambda user: Comment.objects.create(claim=claim, author=user, body="Mine").pk),
         "assignment_task": "source",
+        "assignment": assignment.pk,
         "deleted_claim": deleted.pk,
         "tag": tag.pk,
         "set": sets["anonymous"],
@@ -174,6 +175,7 @@ def make_world(media_root: Path) -> World:
         "nowhere": "no-such-page/",
     }
     tracked = {"article": article, "claim": claim, "link": link, "tag": tag, "story": story, "user": other}
+    tracked |= {"comment": comment, "assignment": assignment}
     tracked["set"] = ClaimSet.objects.get(pk=sets["anonymous"])
     for name, obj in tracked.items():
         objects[f"{name}_version"] = obj.history.earliest().history_id

@@ -2,6 +2,7 @@
 hands a verified set to another."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +17,9 @@ from claims.services import claim_update
 
 pytestmark = pytest.mark.django_db
 
-# What a workbench assigns itself: ids, its own addresses, when rows were written here, revision counts.
-LOCAL = {"id", "workbench_url", "imported_at", "created_at", "updated_at", "added_at", "revisions", "origin"}
+# What a workbench assigns itself: ids, its own addresses, when a claim last changed here and how many
+# records its history holds (the history itself does not travel: the import writes its own).
+LOCAL = {"id", "workbench_url", "updated_at", "revisions"}
 
 
 def comparable(value):
@@ -58,6 +60,32 @@ def test_a_json_export_recreates_articles_claims_anchors_evidence_and_verdicts(t
     after = comparable(list(claim_records(Claim.objects.all(), base_url=DEFAULT_BASE_URL)))
     assert after == before
     assert Claim.objects.get(uid=every_kind_of_claim["verified"].uid).reviewed_by.username == "export-reviewer"
+
+
+def test_a_round_trip_keeps_where_each_article_came_from_its_bytes_and_when_things_were_written(
+    tmp_path, every_kind_of_claim
+):
+    def provenance():
+        articles = Article.objects.order_by("content_hash")
+        return [
+            *articles.values_list("content_hash", "origin_file", "origin_record", "raw", "raw_encoding", "imported_at"),
+            *Claim.objects.order_by("uid").values_list("uid", "created_at"),
+            *EvidenceLink.objects.order_by("claim__uid", "added_at").values_list("claim__uid", "added_at"),
+        ]
+
+    article = every_kind_of_claim["verified"].article
+    article.raw, article.raw_encoding = "<p>Café</p>".encode("latin-1"), "latin-1"
+    article.imported_at = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
+    article.save()
+    before = provenance()
+    path = exported(tmp_path)
+    empty_the_workbench()
+
+    call_command("import_claims", str(path))
+
+    assert provenance() == before
+    imported = Article.objects.get(content_hash=article.content_hash)
+    assert bytes(imported.raw) == "<p>Café</p>".encode("latin-1") and imported.origin_file != "claims.json"
 
 
 def test_importing_twice_changes_nothing(tmp_path, every_kind_of_claim):
@@ -153,3 +181,24 @@ def test_a_claim_that_needs_review_arrives_with_its_suspended_verdict(tmp_path, 
         "verified",
         "The wording changed after the verdict.",
     )
+
+
+def test_an_article_whose_bytes_are_not_base64_is_rejected_with_the_reason(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    document["articles"][0]["raw"] = "not base64 at all!"
+    empty_the_workbench()
+    outcome = import_claims(document, user=None, origin="claims.json")
+    assert outcome.rejected[0].startswith("article 1: ")
+    assert not Article.objects.filter(content_hash=document["articles"][0]["content_hash"]).exists()
+
+
+def test_an_export_from_before_the_bytes_travelled_still_imports(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    for record in document["articles"]:
+        for key in ("raw", "raw_encoding", "imported_at", "origin_file", "origin_record"):
+            del record[key]
+    empty_the_workbench()
+    outcome = import_claims(document, user=None, origin="old.json")
+    assert outcome.claims_created == 3 and not outcome.rejected
+    article = Article.objects.first()
+    assert article.origin_file == "old.json" and bytes(article.raw) == article.body.encode()

@@ -17,7 +17,7 @@ from tests.factories import UserFactory
 from workbench.sessions import LOGGED_IN_AT, SEEN_AT
 
 PASSWORD = "correct horse battery staple"
-HOME = reverse("articles:list")
+HOME = reverse("home")  # where a login leads: the desk
 
 
 def log_in(client, username, password=PASSWORD, url=None, **extra):

@@ -25,7 +25,7 @@ def test_the_login_page_logs_an_editor_in(client, editor):
     page = client.get(reverse("login"))
     assert page.status_code == 200 and b'name="password"' in page.content
     response = client.post(reverse("login"), {"username": editor.username, "password": "correct horse battery staple"})
-    assert response.status_code == 302 and response["Location"] == reverse("articles:list")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
 def test_a_wrong_password_shows_an_error(client, editor):

@@ -288,3 +288,21 @@ def test_words_put_before_the_quote_on_its_line_suspend_the_verdict(verified):
     claim = fresh(verified)
     assert (claim.article, claim.status) == (newer, "review")
     assert claim.review_reason == "The words around the quote changed after the verdict."
+
+
+def test_a_quote_pointing_elsewhere_in_the_article_is_told_in_paragraphs_and_words(editor, reviewer):
+    body = "Roads cost 3 million.\n\nThe mayor said roads cost 3 million, and more."
+    claim = ClaimFactory(article=ArticleFactory(body=body), created_by=editor, start=0, end=20)
+    link(claim, editor, "Daily One")
+    link(claim, editor, "Daily Two")
+    verified = judge(claim, reviewer)
+    elsewhere = fresh(verified)
+    elsewhere.start = body.index("roads cost", 30)
+    elsewhere.end = elsewhere.start + 20
+    (drift,) = drifts(verified.verdict_basis, elsewhere, links_of(verified))
+    assert (drift.judged, drift.now) == ("paragraph 1 of 2", "paragraph 2 of 2")
+
+    within = fresh(verified)
+    within.start, within.end = 6, 20  # "cost 3 million" in the same paragraph
+    (drift,) = drifts(verified.verdict_basis, within, links_of(verified))
+    assert (drift.judged, drift.now) == ("paragraph 1 of 2, from word 1", "paragraph 1 of 2, from word 2")

@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "articles:list"
+LOGIN_REDIRECT_URL = "home"
 
 # --- Logins: failed logins throttled (django-axes), sessions ended when idle and after a day ------------
 # Axes' backend comes first: it refuses a locked-out login before any password is checked.

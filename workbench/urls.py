@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from api import views as api_views
 from api.main import urlpatterns as api_urlpatterns
 from articles import urls as article_urls
-from claims import notification_views, search_views
+from claims import desk_views, notification_views, search_views
 from claims import urls as claim_urls
 from workbench import views as workbench_views
 
@@ -15,7 +14,8 @@ from workbench import views as workbench_views
 article_pages = ([*article_urls.urlpatterns, *claim_urls.reader_urlpatterns], article_urls.app_name)
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="articles:list"), name="home"),
+    path("", desk_views.my_desk, name="home"),
+    path("desk/count/", desk_views.desk_count, name="desk-count"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("articles/", include(article_pages)),
     path("claims/", include("claims.urls")),

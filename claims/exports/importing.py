@@ -6,11 +6,13 @@ anchor no longer slices its article, a passage it quotes is not there) is reject
 it is written whole or not at all, and the others go on.
 """
 
+import base64
 import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, Passage
@@ -33,6 +35,7 @@ class ClaimsImported:
     claims_created: int = 0
     claims_present: int = 0  # already here, from an earlier import or the exporting workbench itself
     rejected: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was imported otherwise than it came
 
     def summary(self) -> str:
         return (
@@ -71,30 +74,43 @@ def _articles(records: list, *, user, origin: str, outcome: ClaimsImported) -> d
     articles = {article.content_hash: article for article in Article.objects.filter(content_hash__in=hashes)}
     new = []
     for number, record in enumerate(records, start=1):
-        if record["content_hash"] in articles:
+        try:
+            article = _article(record, number=number, user=user, origin=origin, known=articles)
+        except (KeyError, TypeError, ValueError) as error:
+            outcome.rejected.append(f"article {number}: {_reason(error)}")
             continue
-        body = record["body"]
-        if content_hash(body) != record["content_hash"]:
-            outcome.rejected.append(f"article {number}: its text does not match its content hash")
-            continue
-        article = Article(
-            title=record["title"],
-            url=record.get("url") or "",
-            publisher=record.get("publisher") or "",
-            published_at=parse_datetime(record["published_at"]) if record.get("published_at") else None,
-            body=body,
-            raw=body.encode(),
-            content_hash=record["content_hash"],
-            origin_file=origin,
-            origin_record=number,
-            imported_by=user,
-        )
-        articles[article.content_hash] = article
-        new.append(article)
+        if article is not None:
+            articles[article.content_hash] = article
+            new.append(article)
     bulk_create_with_history(new, Article, user=user)
     outcome.articles_created = len(new)
     ensure_passages(list(articles.values()))
     return articles
+
+
+def _article(record: dict, *, number: int, user, origin: str, known: dict) -> Article | None:
+    """The article a record describes, None when it is here already."""
+    if record["content_hash"] in known:
+        return None
+    body = record["body"]
+    if content_hash(body) != record["content_hash"]:
+        raise ValueError("its text does not match its content hash")
+    # Where it came from stays as the export says (an older export, without it: this file and record).
+    return Article(
+        title=record["title"],
+        url=record.get("url") or "",
+        publisher=record.get("publisher") or "",
+        published_at=_moment(record.get("published_at")),
+        body=body,
+        raw=base64.b64decode(record["raw"], validate=True) if record.get("raw") else body.encode(),
+        raw_encoding=record.get("raw_encoding") or "utf-8",
+        content_hash=record["content_hash"],
+        origin_file=record.get("origin_file") or origin,
+        origin_record=record.get("origin_record") or number,
+        imported_by=user,
+        imported_at=_moment(record.get("imported_at")) or timezone.now(),
+        version=record.get("version") or 1,
+    )
 
 
 def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> Claim:
@@ -121,6 +137,7 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> 
         needs_review=record["review"]["needs_review"],
         review_reason=record["review"]["reason"],
         created_by=creator,
+        created_at=_moment(record["history"].get("created_at")) or timezone.now(),
     )
     if claim.status not in Claim.Status.values:
         raise ValueError(f"unknown status {claim.status!r}")
@@ -134,7 +151,11 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People") -> 
 
 def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:
     link = EvidenceLink(
-        claim=claim, stance=record["stance"], note=record["note"], added_by=people.named(record["added_by"])
+        claim=claim,
+        stance=record["stance"],
+        note=record["note"],
+        added_by=people.named(record["added_by"]),
+        added_at=_moment(record.get("added_at")) or timezone.now(),
     )
     link._history_user = people.importer
     if record["kind"] == "passage":
@@ -190,6 +211,16 @@ def _valid_uids(records: list) -> list[uuid.UUID]:
         except (KeyError, TypeError, ValueError):
             pass  # rejected with its reason when its turn comes
     return uids
+
+
+def _moment(value: str | None):
+    """An export's ISO 8601 time, None when it has none; a time that is not one is the record's error."""
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"{value!r} is not a date and time")
+    return moment
 
 
 def _reason(error: Exception) -> str:

@@ -22,6 +22,7 @@ export's base URL.
 Claims are read in chunks with their related rows prefetched, so memory stays flat however many.
 """
 
+import base64
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -242,7 +243,7 @@ def username(user) -> str | None:
 def article_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict]:
     """The articles the claims are on and those their evidence quotes, each once, with its text."""
     quoted = EvidenceLink.objects.filter(claim__in=claims, passage__isnull=False).values("passage__article")
-    articles = Article.objects.filter(Q(claims__in=claims) | Q(pk__in=quoted)).distinct().defer("raw")
+    articles = Article.objects.filter(Q(claims__in=claims) | Q(pk__in=quoted)).distinct()
     for article in articles.order_by("pk").iterator(chunk_size=chunk_size):
         yield {
             "content_hash": article.content_hash,
@@ -253,5 +254,10 @@ def article_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[di
             "body": article.body,
             "origin_file": article.origin_file,
             "origin_record": article.origin_record,
+            "imported_at": iso(article.imported_at),
+            # The bytes as received, which provenance needs as much as the cleaned text: base64, with the
+            # encoding they were read in.
+            "raw": base64.b64encode(bytes(article.raw)).decode("ascii"),
+            "raw_encoding": article.raw_encoding,
             "version": article.version,
         }

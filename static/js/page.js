@@ -4,7 +4,8 @@
  * Menu: the button is hidden until this script runs (without it the links are always shown); CSS shows it
  * on a narrow screen only. Enter or Space opens and closes it, Escape closes it and puts focus back on it.
  *
- * Skip links (a.skip-to) move focus to their target, not only the view.
+ * Skip links (a.skip-to) move focus to their target, not only the view, and unfold it when it is folded
+ * (a <details>, or a section whose body is one), as the address's #fragment does.
  *
  * Focus: after a form is sent back with an error, focus goes to the first invalid field (or the error box
  * when no field is to blame); after a redirect with a message, to the message, which is a live region.
@@ -33,6 +34,20 @@
     });
   }
 
+  // A folded part of the page (the claim page's history) unfolds when a link or the address points at it.
+  function unfold(target) {
+    if (!target) return;
+    var inner = target.querySelector(":scope > details.fold");
+    if (inner) inner.open = true;
+    if (target.closest("summary")) return; // a summary shows when its details is closed
+    for (var el = target; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
+  }
+  var hashTarget = function () {
+    return location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  };
+  unfold(hashTarget());
+  window.addEventListener("hashchange", function () { unfold(hashTarget()); });
+
   // A link past a long list of results (the claim page's passages) puts focus on what it skips to; a
   // fragment link alone only scrolls there.
   document.addEventListener("click", function (event) {
@@ -40,6 +55,7 @@
     var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
     if (!target) return;
     event.preventDefault();
+    unfold(target);
     if (target.tabIndex < 0 && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(target.tagName)) target.tabIndex = -1;
     target.focus();
   });

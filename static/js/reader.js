@@ -4,7 +4,8 @@
  *   t       open the "Tag claim" box for the selected words and focus it
  *   j / k   focus the next / previous highlighted claim in the text
  *   Escape  close the box (or the tag suggestions) and clear the selection
- * Select with the mouse, or with Shift+arrows when caret browsing is on (F7).
+ * Select with the mouse, or with Shift+arrows when caret browsing is on (F7). A selection that starts or
+ * ends inside a word takes the whole word. The box opens beside the text when the screen has room.
  *
  * Offsets are Unicode code points into the article body, as Python slices it: each block
  * carries data-start, and a boundary's offset is data-start plus the code points before it.
@@ -132,6 +133,45 @@
     return null;
   }
 
+  // --- Whole words: a selection that starts or ends inside a word takes the whole word -----------------
+  // Letters, digits and marks, and an apostrophe or hyphen between two of them ("Russia's", "well-known").
+
+  var LETTER = /[\p{L}\p{N}\p{M}]/u;
+  var JOINER = /['\u2019\u2010\u2011-]/;
+
+  function charAt(point, step) {
+    // The character just after (step 1) or before (step -1) a point in the block's text, with where it is.
+    var node = point.node, offset = point.offset;
+    var walker = document.createTreeWalker(point.block, NodeFilter.SHOW_TEXT);
+    walker.currentNode = node;
+    while (step > 0 ? offset >= node.data.length : offset <= 0) {
+      node = step > 0 ? walker.nextNode() : walker.previousNode();
+      if (!node) return null;
+      offset = step > 0 ? 0 : node.data.length;
+    }
+    var at = step > 0 ? offset : offset - 1;
+    return { ch: node.data[at], node: node, offset: step > 0 ? at + 1 : at };
+  }
+
+  function inWord(point, step) {
+    var next = charAt(point, step);
+    if (!next) return null;
+    if (LETTER.test(next.ch)) return next;
+    if (!JOINER.test(next.ch)) return null;
+    var before = charAt(point, -step);
+    var after = charAt({ node: next.node, offset: next.offset, block: point.block }, step);
+    return before && after && LETTER.test(before.ch) && LETTER.test(after.ch) ? next : null;
+  }
+
+  // Move a boundary out to the edge of the word it falls in: back for a start (-1), on for an end (1).
+  function snap(point, step) {
+    var current = point;
+    for (var next = inWord(current, step); next; next = inWord(current, step)) {
+      current = { node: next.node, offset: next.offset, block: point.block };
+    }
+    return current;
+  }
+
   function bodyOffset(point) {
     var before = document.createRange();
     before.setStart(point.block, 0);
@@ -148,6 +188,8 @@
     var first = edge(range, true);
     var last = edge(range, false);
     if (!first || !last) return null; // only white space
+    first = snap(first, -1);
+    last = snap(last, 1);
     var trimmed = document.createRange();
     trimmed.setStart(first.node, first.offset);
     trimmed.setEnd(last.node, last.offset);
@@ -253,19 +295,28 @@
     wording.focus();
   });
 
-  // Below the selection (above it when there is no room), inside the viewport, whatever the
-  // form's containing block is: measure where left/top 0 lands and offset from there.
+  // Beside the text, level with the selection, where the screen has room right of the text (it then covers
+  // the claims panel, not the words being read); else below the selection (above it when there is no
+  // room). Inside the viewport, whatever the form's containing block is: measure where left/top 0 lands
+  // and offset from there.
   function place() {
     if (form.hidden || !shown || !shown.range.startContainer.isConnected) return;
     var target = shown.range.getBoundingClientRect();
+    var text = body.getBoundingClientRect();
     form.style.left = form.style.top = "0px";
     var origin = form.getBoundingClientRect();
     var width = document.documentElement.clientWidth;
     var height = document.documentElement.clientHeight;
     var gap = 8;
-    var left = Math.max(gap, Math.min(target.left, width - origin.width - gap));
-    var top = target.bottom + gap;
-    if (top + origin.height > height - gap && target.top - gap - origin.height >= gap) top = target.top - gap - origin.height;
+    var left, top;
+    if (width - text.right >= origin.width + 4 * gap) {
+      left = text.right + 2 * gap;
+      top = target.top;
+    } else {
+      left = Math.max(gap, Math.min(target.left, width - origin.width - gap));
+      top = target.bottom + gap;
+      if (top + origin.height > height - gap && target.top - gap - origin.height >= gap) top = target.top - gap - origin.height;
+    }
     top = Math.max(gap, Math.min(top, height - origin.height - gap));
     form.style.left = left - origin.left + "px";
     form.style.top = top - origin.top + "px";
@@ -303,7 +354,15 @@
   document.addEventListener("mouseup", function (event) {
     if (form.contains(event.target)) return;
     // The selection settles after mouseup (a click inside a selection collapses it only then).
-    setTimeout(update, 0);
+    setTimeout(function () {
+      update();
+      // What the mouse selected shows as what will be tagged: whole words. (Not while selecting with the
+      // keyboard, where moving the selection's ends would fight the next Shift+arrow.)
+      var range = !form.hidden && shown && shown.range;
+      if (range && !window.getSelection().isCollapsed) {
+        window.getSelection().setBaseAndExtent(range.startContainer, range.startOffset, range.endContainer, range.endOffset);
+      }
+    }, 0);
   });
   document.addEventListener("keyup", function (event) {
     if (isTyping(event.target) || form.contains(event.target) || !/^(Shift|Arrow|Home|End|Page)/.test(event.key)) return;

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from api import tokens
-from claims.models import Claim, ClaimSet, Export
+from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.notifications import notify
 from tests.factories import UserFactory
 from workbench.demo import add_demo_claims, add_demo_story
@@ -59,13 +59,16 @@ def newsroom(roles, seeded, live_server, settings, tmp_path):
     tokens.token_create(user=reviewer, name="CMS sync for the weekly fact-check page", can_write=False, days=90)
     tokens.token_create(user=reviewer, name="Desk script", can_write=True, days=7)
     notify([reviewer.pk], kind="mention", claim_id=None, actor_id=editor.pk, text="editor mentioned you: “@reviewer”")
-    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export}
+    link = EvidenceLink.objects.filter(claim__status=Claim.Status.VERIFIED).first()  # its removal asks first
+    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export, "link": link}
 
 
 def main_pages(newsroom) -> list[Page]:
     claim, article = newsroom["claim"], newsroom["claim"].article
     return [
         Page("login", reverse("login"), signed_in=False),
+        Page("desk", reverse("home")),
+        Page("desk-filtered", reverse("home") + "?assigned=me&tag=evacuations"),
         Page("articles", reverse("articles:list")),
         Page("reader", reverse("articles:detail", args=[article.pk])),
         Page("reader-candidates", reverse("articles:detail", args=[article.pk]) + "?candidates=1"),
@@ -74,6 +77,7 @@ def main_pages(newsroom) -> list[Page]:
         Page("claim", reverse("claims:detail", args=[claim.pk])),
         Page("claim-passage-search", reverse("claims:detail", args=[claim.pk]) + "?q=Chechnya#evidence"),
         Page("claim-suggestions", reverse("claims:detail", args=[claim.pk]) + "?suggestions=1#suggestions"),
+        Page("claim-unlink", reverse("claims:unlink", args=[newsroom["link"].claim_id, newsroom["link"].pk])),
         Page("activity", reverse("activity")),
         Page("claim-sets", reverse("claims:sets")),
         Page("claim-set", reverse("claims:set-detail", args=[newsroom["claim_set"].pk])),

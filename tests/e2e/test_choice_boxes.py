@@ -41,6 +41,6 @@ def test_the_claim_list_suggests_people_as_one_types(page, live_server, roles, s
     box.press_sequentially("edi", delay=20)
     expect(page.locator(f"#{box.get_attribute('list')} option")).to_have_count(2)
     box.fill("editor")
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("button", name="Apply", exact=True).click()
     expect(page.get_by_text("1 claim", exact=True)).to_be_visible()
     screenshot("claim-list-person-box")

@@ -73,9 +73,12 @@ def test_a_viewer_picks_claims_into_a_set(page, live_server, newsroom, log_in, s
 
     page.goto(f"{live_server.url}/claims/")
     for claim in (newsroom["verified"], newsroom["disputed"]):
-        page.get_by_label(f"Pick “{claim.wording[:40]}", exact=False).check()
+        page.get_by_label(f"Select “{claim.wording[:40]}", exact=False).check()
+    page.get_by_label("With the ticked claims").select_option("Add to a claim set")
+    page.get_by_label("Claim set").select_option("Health desk, March")
     screenshot("claim-list-picking")
-    page.get_by_role("button", name="Add").click()
+    page.get_by_role("button", name="Apply to the ticked claims").click()
+    expect(page.get_by_role("status")).to_contain_text("Added 2 claims to “Health desk, March”")
 
     page.goto(f"{live_server.url}/claims/sets/")
     expect(page.get_by_role("cell", name="2 picked claims")).to_be_visible()

@@ -45,6 +45,7 @@ def test_the_claim_page_and_the_activity_page_tell_the_whole_story(page, live_se
     link_passage(page, "tortured to death", "Contradicts")
     decide(page, "Disputed", "The count differs between outlets.")
 
+    page.get_by_role("link", name="History", exact=True).click()  # the history is folded until asked for
     story = page.locator(".timeline__what")
     expected = [
         "editor tagged the claim",

@@ -84,7 +84,7 @@ def test_on_a_phone_the_navigation_opens_and_closes_from_its_button_with_the_key
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
     page.keyboard.press("Tab")
-    expect(nav.get_by_role("link", name="Articles")).to_be_focused()
+    expect(nav.get_by_role("link", name="My desk")).to_be_focused()
     _shoot(page, "menu-open-390")
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")

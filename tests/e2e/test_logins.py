@@ -45,7 +45,7 @@ def test_a_password_change_keeps_this_browser_in_and_logs_the_other_out(
     other.get_by_label("Username").fill("editor")
     other.get_by_label("Password").fill("correct horse battery staple")
     other.get_by_role("button", name="Log in").click()
-    expect(other.get_by_role("heading", name="Articles")).to_be_visible()
+    expect(other.get_by_role("heading", name="My desk")).to_be_visible()
 
     log_in("editor")
     page.get_by_role("link", name="Change password").click()

@@ -23,6 +23,8 @@ def test_an_editor_logs_in_and_reads_all_five_seeds(page, live_server, seeded_si
     screenshot("login")
 
     log_in("editor")
+    expect(page.get_by_role("heading", name="My desk")).to_be_visible()  # the home page after login
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Articles").click()
     expect(page.get_by_role("heading", name="Articles")).to_be_visible()
     expect(page.get_by_text("5 articles")).to_be_visible()
     screenshot("article-list")
@@ -46,6 +48,7 @@ def test_a_wrong_password_keeps_the_visitor_on_the_login_page(page, live_server,
 
 def test_searching_titles_narrows_the_list(page, live_server, seeded_site, log_in):
     log_in("editor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Articles").click()
     page.get_by_role("searchbox", name="Search titles").fill("Rainbow")
     page.keyboard.press("Enter")
     expect(page.get_by_text("1 article matching “Rainbow”")).to_be_visible()
