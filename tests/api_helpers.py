@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from api import tokens
+from workbench.api import tokens
 
 
 class ApiClient:

@@ -4,11 +4,11 @@ time from an opaque cursor, at the same few queries whatever the page holds; err
 import pytest
 from django.urls import reverse
 
-from api.pagination import MAX_LIMIT
 from claims import services
 from claims.models import Claim, ClaimSet, Tag
 from tests.api_helpers import ApiClient
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
+from workbench.api.pagination import MAX_LIMIT
 
 pytestmark = pytest.mark.django_db
 

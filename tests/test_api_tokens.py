@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from api import tokens
-from api.models import ApiToken
 from tests.api_helpers import ApiClient
 from tests.factories import ClaimFactory, UserFactory
+from workbench.api import tokens
+from workbench.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -22,13 +22,13 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from api import tokens
 from articles.models import ImportBatch
 from claims import services
 from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
 from tests import authorisation_table as table
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
 from workbench import views
+from workbench.api import tokens
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from api import tokens
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.notifications import notify
 from tests.factories import UserFactory
+from workbench.api import tokens
 from workbench.demo import add_demo_claims, add_demo_story
 
 PASSWORD = "correct horse battery staple"

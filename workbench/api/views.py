@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from api import tokens
-from api.models import ApiToken
+from workbench.api import tokens
+from workbench.api.models import ApiToken
 
 SHOWN = 50  # a person's tokens, newest first: more than anyone keeps
 JUST_MADE = "api_token_just_made"

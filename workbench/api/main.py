@@ -5,13 +5,13 @@ from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
-from api import problems, reads, writes  # noqa: F401 - writes' operations join reads' router
-from api.auth import TokenAuth, TokenThrottle
+from workbench.api import problems, reads, writes  # noqa: F401 - writes' operations join reads' router
+from workbench.api.auth import TokenAuth, TokenThrottle
 
 
 class WorkbenchAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        """ninja's document, with the media type our errors are sent as (api.problems) on every error."""
+        """ninja's document, with the media type our errors are sent as (workbench.api.problems) on every error."""
         document = super().get_openapi_schema(*args, **kwargs)
         for operations in document["paths"].values():
             for operation in operations.values():
@@ -36,7 +36,7 @@ api = WorkbenchAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-api.add_router("", reads.router)  # api.writes adds its operations to it
+api.add_router("", reads.router)  # workbench.api.writes adds its operations to it
 
 for kind, handler in problems.HANDLERS.items():
     api.add_exception_handler(kind, handler)

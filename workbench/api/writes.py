@@ -9,15 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Status
 
-from api import schemas
-from api.auth import require_write
-from api.problems import PreconditionRequired, etag
-from api.reads import get_claim, router
 from articles.models import Article, Passage
 from claims import permissions, services
 from claims.forms import TagClaimForm
 from claims.models import Claim, EvidenceLink
 from claims.services import StaleClaim
+from workbench.api import schemas
+from workbench.api.auth import require_write
+from workbench.api.problems import PreconditionRequired, etag
+from workbench.api.reads import get_claim, router
 
 ENTITY_TAG = re.compile(r'^"(\d+)\.(\d+)"$')
 IfMatch = Header(None, alias="If-Match", description="The claim's ETag, as it was read.")

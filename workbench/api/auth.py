@@ -1,4 +1,4 @@
-"""Who is asking: a bearer token (api.tokens), and nothing else. A session cookie opens no API call, so no
+"""Who is asking: a bearer token (workbench.api.tokens), and nothing else. A session cookie opens no API call, so no
 page's cookie can be borrowed by another site to write (the API takes no CSRF token: it needs none).
 The token acts as its user: every rule after this is the pages' own (claims.permissions, claims.services)."""
 
@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from api import tokens
+from workbench.api import tokens
 
 
 class TokenAuth(HttpBearer):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from api.models import ApiToken
+from workbench.api.models import ApiToken
 
 LIFETIMES = {7: "a week", 30: "30 days", 90: "90 days", 365: "a year"}  # days: how long a token may live
 PREFIX_BYTES = 4  # 8 hex characters

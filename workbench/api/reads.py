@@ -1,13 +1,11 @@
 """The read endpoints: articles, claims (with the claim list's filters), their evidence, tags, claim sets.
-Each list is a page of an indexed order (api.pagination) at a few queries, however long the list."""
+Each list is a page of an indexed order (workbench.api.pagination) at a few queries, however long the list."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from api import pagination, schemas
-from api.problems import etag
 from articles.filters import ArticleFilter
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
@@ -15,6 +13,8 @@ from claims import permissions
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.selectors import claim_sets_for, selected_claims
+from workbench.api import pagination, schemas
+from workbench.api.problems import etag
 
 router = Router()
 

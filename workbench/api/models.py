@@ -10,7 +10,7 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """A user's key to the API (api.tokens): it acts as its user. Only a hash of it is kept; its prefix names it."""
+    """A user's key to the API (workbench.api.tokens): it acts as its user. Only a hash of it is kept; its prefix names it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. “CMS sync”.")
