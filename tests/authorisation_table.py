@@ -13,6 +13,8 @@ A line: `Case(pattern, objects, GET, POST)`, e.g. `Case("claims:edit", "claim", 
       403    forbidden
       404    not found
       405    method not allowed
+      401    the API without its token: a session opens no API call (tests/test_api_permissions.py asks
+             each role again with a token of its own)
   Anything but ok must write nothing to the database;
 - data (optional): fields sent in the URL's query and, for a POST, in its body too ("article={article}": an
   object of the world, as above).
@@ -36,6 +38,13 @@ class Case:
 READ = ("login ok ok ok ok", "login 405 405 405 405")  # a page every signed-in user reads
 PUBLIC = ("ok ok ok ok ok", "ok ok ok ok ok")  # the login page and its like
 WRITE = "login 405 405 405 405"  # the GET of what only takes a POST
+# The API's addresses, asked with a session: what each method gets without a token.
+NONE, UNAUTHORISED = "405 405 405 405 405", "401 401 401 401 401"
+API_READ = (UNAUTHORISED, NONE)  # GET only
+API_WRITE = (NONE, UNAUTHORISED)  # POST only
+API_BOTH = (UNAUTHORISED, UNAUTHORISED)
+API_NONE = ("404 404 404 404 404", "404 404 404 404 404")
+API_ONLY = ("ok ok ok ok ok", NONE)
 
 
 def admin_only(get: str, post: str) -> tuple[str, str]:
@@ -54,6 +63,30 @@ CASES = [
     Case("password_reset_done", "", "ok ok ok ok ok", "405 405 405 405 405"),
     Case("password_reset_confirm", "uid token", *PUBLIC),
     Case("password_reset_complete", "", "ok ok ok ok ok", "405 405 405 405 405"),
+    Case("api-tokens", "", "login ok ok ok ok", "login 400 400 400 400"),
+    Case("api-token-revoke", "api_token", WRITE, "login 404 404 404 404"),
+    Case("api-token-revoke", "own_api_token", WRITE, "login ok ok ok ok"),
+    # The API: a session is not a token, whoever holds it
+    Case("api:openapi-json", "", "ok ok ok ok ok", *API_ONLY[1:]),
+    Case("api:openapi-view", "", "login ok ok ok ok", "login 405 405 405 405"),
+    Case("api:api-root", "", *API_NONE),
+    Case("api:nowhere", "", *API_NONE),
+    Case("api:articles", "", *API_READ),
+    Case("api:article", "article", *API_READ),
+    Case("api:claims", "", *API_BOTH),
+    Case("api:claim-create", "", *API_BOTH),
+    Case("api:claim", "claim", *API_READ),
+    Case("api:claim-update", "claim", *API_READ),
+    Case("api:evidence", "claim", *API_READ),
+    Case("api:tags", "", *API_READ),
+    Case("api:claim-sets", "", *API_READ),
+    Case("api:claim-set", "set", *API_READ),
+    Case("api:claim-set-claims", "set", *API_READ),
+    Case("api:claim-verdict", "claim", *API_WRITE),
+    Case("api:claim-reviewed", "claim", *API_WRITE),
+    Case("api:link-passage", "claim", *API_WRITE),
+    Case("api:link-external", "claim", *API_WRITE),
+    Case("api:unlink", "claim link", NONE, NONE),  # DELETE only
     Case("activity", "", *READ),
     Case("people", "", *READ),
     Case("search", "", *READ, data="q=council"),

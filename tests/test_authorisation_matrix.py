@@ -28,6 +28,7 @@ from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
 from tests import authorisation_table as table
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
 from workbench import views
+from workbench.api import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,8 @@ def make_world(media_root: Path) -> World:
         "app": "claims",
         "uid": "MQ",
         "token": "made-up-token",
+        "api_token": tokens.token_create(user=other, name="Another's", can_write=True, days=7)[0].pk,
+        "own_api_token": own(lambda user: tokens.token_create(user=user, name="Mine", can_write=True, days=7)[0].pk),
         "nowhere": "no-such-page/",
     }
     tracked = {"article": article, "claim": claim, "link": link, "tag": tag, "story": story, "user": other}

@@ -41,7 +41,8 @@ class AuditChannelMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with audit_channel(ADMIN if request.path.startswith("/admin/") else WEB):
+        channel = ADMIN if request.path.startswith("/admin/") else API if request.path.startswith("/api/") else WEB
+        with audit_channel(channel):
             return self.get_response(request)
 
 

@@ -54,8 +54,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",  # for its system checks: a setting in django-csp 3's format would otherwise be silently ignored
     "axes",
+    "ninja",  # its documentation page's scripts and styles, served from here (never from its CDN)
     "articles",
     "claims",
+    "workbench.api",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,8 @@ SIMPLE_HISTORY_DATE_INDEX = False
 # Workbench's own settings.
 WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")
 WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
+# Requests one API token may make (workbench.api.auth): "<number>/<s, min, hour or day>", counted in the cache.
+WORKBENCH_API_RATE = os.getenv("WORKBENCH_API_RATE", "600/min")
 # Import limits: a bigger file, article, archive or upload is rejected before it is read.
 WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
 WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))

@@ -5,6 +5,8 @@ from articles import urls as article_urls
 from claims import desk_views, notification_views, search_views
 from claims import urls as claim_urls
 from workbench import views as workbench_views
+from workbench.api import views as api_views
+from workbench.api.main import urlpatterns as api_urlpatterns
 
 # /articles/ is one namespace served by two apps: articles' own pages (the list, the raw input) and the
 # reader, which is claims' tagging UI. Joining them here keeps `articles:detail` for every link to an
@@ -22,6 +24,9 @@ urlpatterns = [
     path("notifications/read/", notification_views.notification_read, name="notifications-read"),
     path("notifications/unread/", notification_views.notification_unread, name="notifications-unread"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    path("account/tokens/", api_views.token_list, name="api-tokens"),
+    path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
+    path("api/v1/", api_urlpatterns()),
     path("activity/", workbench_views.activity, name="activity"),
     path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from claims.models import Claim, ClaimSet, EvidenceLink, Export
 from claims.notifications import notify
 from tests.factories import UserFactory
+from workbench.api import tokens
 from workbench.demo import add_demo_claims, add_demo_story
 
 PASSWORD = "correct horse battery staple"
@@ -55,6 +56,8 @@ def newsroom(roles, seeded, live_server, settings, tmp_path):
         actor_id=editor.pk,
         text=f"editor asked you to judge “{open_claim.wording}”",
     )
+    tokens.token_create(user=reviewer, name="CMS sync for the weekly fact-check page", can_write=False, days=90)
+    tokens.token_create(user=reviewer, name="Desk script", can_write=True, days=7)
     notify([reviewer.pk], kind="mention", claim_id=None, actor_id=editor.pk, text="editor mentioned you: “@reviewer”")
     link = EvidenceLink.objects.filter(claim__status=Claim.Status.VERIFIED).first()  # its removal asks first
     return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export, "link": link}
@@ -86,6 +89,7 @@ def main_pages(newsroom) -> list[Page]:
         Page("search", reverse("search") + "?q=Chechnya"),
         Page("notifications", reverse("notifications")),
         Page("notification-settings", reverse("notification-settings")),
+        Page("api-tokens", reverse("api-tokens")),
         Page("not-found", reverse("claims:detail", args=[987654]), status=404),
     ]
 
