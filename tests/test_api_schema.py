@@ -17,10 +17,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from claims.api.main import api
 from claims.models import ClaimSet, Tag
 from tests.api_helpers import ApiClient
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
-from workbench.api.main import api
 
 CHECKS = [
     not_a_server_error,

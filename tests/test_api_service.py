@@ -36,7 +36,7 @@ def test_each_token_has_its_own_count(editor, settings):
 
 
 def test_an_error_on_our_side_is_a_500_problem_that_says_nothing_of_its_cause(editor, monkeypatch):
-    from workbench.api import reads
+    from claims.api import reads
 
     def broken(*args, **kwargs):
         raise RuntimeError("database password is hunter2")

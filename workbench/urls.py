@@ -4,9 +4,9 @@ from django.urls import include, path
 from articles import urls as article_urls
 from claims import desk_views, notification_views, search_views
 from claims import urls as claim_urls
+from claims.api.main import urlpatterns as api_urlpatterns
 from workbench import views as workbench_views
 from workbench.api import views as api_views
-from workbench.api.main import urlpatterns as api_urlpatterns
 
 # /articles/ is one namespace served by two apps: articles' own pages (the list, the raw input) and the
 # reader, which is claims' tagging UI. Joining them here keeps `articles:detail` for every link to an

@@ -10,15 +10,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
-from claims.anchoring import AnchorError
-from claims.services import StaleClaim, VerdictRefused
-
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/problem+json"
 # "about:blank" says the status says it all (RFC 9457, 4.2); the kinds of our own have a type of their own.
-STALE = "https://workbench.invalid/problems/stale-claim"
-REFUSED = "https://workbench.invalid/problems/verdict-refused"
 
 
 class PreconditionRequired(Exception):
@@ -60,26 +55,6 @@ def _invalid(request, exc: DjangoValidationError) -> HttpResponse:
     return problem(422, " ".join(e["detail"] for e in errors) or "Invalid.", errors=errors)
 
 
-def _anchor(request, exc: AnchorError) -> HttpResponse:
-    return problem(422, str(exc), errors=[{"field": "quote", "detail": str(exc)}])
-
-
-def _stale(request, exc: StaleClaim) -> HttpResponse:
-    response = problem(
-        412,
-        f"The claim changed since that version: it is now version {exc.current.version}. Nothing was saved: "
-        "read it again and send your change with its new ETag.",
-        type=STALE,
-        version=exc.current.version,
-    )
-    response["ETag"] = etag(exc.current)
-    return response
-
-
-def _refused(request, exc: VerdictRefused) -> HttpResponse:
-    return problem(409, str(exc), type=REFUSED, reasons=exc.reasons)
-
-
 def _precondition_required(request, exc: PreconditionRequired) -> HttpResponse:
     return problem(428, str(exc))
 
@@ -110,9 +85,6 @@ def _server_error(request, exc: Exception) -> HttpResponse:
 HANDLERS = {
     RequestInvalid: _request_invalid,
     DjangoValidationError: _invalid,
-    AnchorError: _anchor,
-    StaleClaim: _stale,
-    VerdictRefused: _refused,
     PreconditionRequired: _precondition_required,
     PermissionDenied: _forbidden,
     Http404: _not_found,

@@ -5,7 +5,8 @@ from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
-from workbench.api import problems, reads, writes  # noqa: F401 - writes' operations join reads' router
+from claims.api import errors, reads, writes  # noqa: F401 - writes' operations join reads' router
+from workbench.api import problems
 from workbench.api.auth import TokenAuth, TokenThrottle
 
 
@@ -36,9 +37,9 @@ api = WorkbenchAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-api.add_router("", reads.router)  # workbench.api.writes adds its operations to it
+api.add_router("", reads.router)  # claims.api.writes adds its operations to it
 
-for kind, handler in problems.HANDLERS.items():
+for kind, handler in {**problems.HANDLERS, **errors.HANDLERS}.items():
     api.add_exception_handler(kind, handler)
 
 

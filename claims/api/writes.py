@@ -11,13 +11,13 @@ from ninja import Header, Status
 
 from articles.models import Article, Passage
 from claims import permissions, services
+from claims.api import schemas
+from claims.api.reads import get_claim, router
 from claims.forms import TagClaimForm
 from claims.models import Claim, EvidenceLink
 from claims.services import StaleClaim
-from workbench.api import schemas
 from workbench.api.auth import require_write
 from workbench.api.problems import PreconditionRequired, etag
-from workbench.api.reads import get_claim, router
 
 ENTITY_TAG = re.compile(r'^"(\d+)\.(\d+)"$')
 IfMatch = Header(None, alias="If-Match", description="The claim's ETag, as it was read.")

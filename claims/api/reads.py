@@ -10,10 +10,11 @@ from articles.filters import ArticleFilter
 from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from claims import permissions
+from claims.api import schemas
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.selectors import claim_sets_for, selected_claims
-from workbench.api import pagination, schemas
+from workbench.api import pagination
 from workbench.api.problems import etag
 
 router = Router()
