@@ -110,8 +110,9 @@ def test_a_missing_claim_is_a_404_problem(api):
     }
 
 
-def test_an_address_the_api_does_not_have_is_a_404_problem(api):
-    response = api.get("/nothing/here")
+@pytest.mark.parametrize("path", ["/nothing/here", "/claims/false/evidence/%17%C3%B7%0A%C2%9A"])
+def test_an_address_the_api_does_not_have_is_a_404_problem(api, path):
+    response = api.get(path)  # a newline in the address included (Schemathesis found it)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 

@@ -67,7 +67,7 @@ def urlpatterns():
     for pattern in patterns:
         documents = pattern.name in ("openapi-json", "openapi-view")  # ninja's own views, that take any method
         pattern.callback = _served(pattern.callback, public=pattern.name != "openapi-view", read_only=documents)
-    nowhere = re_path(r"^.*$", _served(_not_found, public=True), name="nowhere")
+    nowhere = re_path(r"^[\s\S]*$", _served(_not_found, public=True), name="nowhere")  # a newline too
     return [*patterns, nowhere], app_name, namespace
 
 
