@@ -61,8 +61,10 @@ def secret(db):
     return ApiClient(admin).secret
 
 
+# The same requests on every run, so that CI says the same of the same code; a new seed (drop derandomize,
+# raise max_examples) is how to look for more: it found an id too large for SQLite, and a newline in a path.
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_answer_is_as_the_document_says(case, secret, wsgi_requests):
     case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
 

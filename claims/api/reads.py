@@ -11,6 +11,7 @@ from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from claims import permissions
 from claims.api import schemas
+from claims.api.schemas import Id
 from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.selectors import claim_sets_for, selected_claims
@@ -70,11 +71,11 @@ def claims_shown():
     )
 
 
-def get_claim(pk: int) -> Claim:
+def get_claim(pk: Id) -> Claim:
     return get_object_or_404(claims_shown(), pk=pk)
 
 
-def _get_set(request: HttpRequest, pk: int) -> ClaimSet:
+def _get_set(request: HttpRequest, pk: Id) -> ClaimSet:
     claim_set = get_object_or_404(ClaimSet.objects.select_related("owner"), pk=pk)
     if not permissions.can_manage_set(request.user, claim_set):
         raise PermissionDenied("Only the set's owner and admins see a claim set.")
@@ -107,7 +108,7 @@ def article_list(request: HttpRequest, query: Query[ArticleQuery]):
     url_name="article",
     tags=["articles"],
 )
-def article_detail(request: HttpRequest, pk: int):
+def article_detail(request: HttpRequest, pk: Id):
     """An article with its text, its provenance and its passages (the spans evidence links cite)."""
     article = get_object_or_404(Article.objects.defer("raw").select_related("imported_by"), pk=pk)
     ensure_passages([article])  # imported a moment ago, before the job that writes them has run
@@ -125,7 +126,7 @@ def claim_list(request: HttpRequest, query: Query[ClaimQuery]):
 @router.get(
     "/claims/{int:pk}", response={200: schemas.ClaimOut, **schemas.READ_ERRORS}, url_name="claim", tags=["claims"]
 )
-def claim_detail(request: HttpRequest, pk: int, response: HttpResponse):
+def claim_detail(request: HttpRequest, pk: Id, response: HttpResponse):
     """A claim; its ETag names its version, for a write's If-Match."""
     claim = get_claim(pk)
     response["ETag"] = etag(claim)
@@ -138,7 +139,7 @@ def claim_detail(request: HttpRequest, pk: int, response: HttpResponse):
     url_name="evidence",
     tags=["evidence"],
 )
-def evidence_list(request: HttpRequest, pk: int):
+def evidence_list(request: HttpRequest, pk: Id):
     """The claim's sources, in the order they were linked (a claim has a handful)."""
     claim = get_object_or_404(Claim.objects.only("pk"), pk=pk)
     links = EvidenceLink.objects.filter(claim=claim).select_related("passage__article", "added_by")
@@ -171,7 +172,7 @@ def claim_set_list(request: HttpRequest, query: Query[Paging]):
     url_name="claim-set",
     tags=["claim sets"],
 )
-def claim_set_detail(request: HttpRequest, pk: int):
+def claim_set_detail(request: HttpRequest, pk: Id):
     return _get_set(request, pk)
 
 
@@ -181,7 +182,7 @@ def claim_set_detail(request: HttpRequest, pk: int):
     url_name="claim-set-claims",
     tags=["claim sets"],
 )
-def claim_set_claims(request: HttpRequest, pk: int, query: Query[SetClaimsQuery]):
+def claim_set_claims(request: HttpRequest, pk: Id, query: Query[SetClaimsQuery]):
     """The claims a set holds now (a saved filter's, as the filter finds them), the last tagged first."""
     claim_set = _get_set(request, pk)
     statuses = [query.status] if query.status else list(Claim.Status.values)

@@ -1,12 +1,17 @@
 """What the API answers and takes, as typed schemas: the OpenAPI document is made from them."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 
 from claims.models import Claim, EvidenceLink
+
+# An id as the databases hold them (64-bit integers): anything larger names nothing, and is refused as invalid
+# rather than reaching the database (SQLite cannot even compare with it).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+OFFSET = 2**31 - 1
 
 Status = Literal[tuple(Claim.Status.values)]
 Stance = Literal[tuple(EvidenceLink.Stance.values)]
@@ -206,10 +211,10 @@ class ClaimIn(Schema):
     """Tag a claim: by the offsets of the words (start and end), or by the words themselves (quote), which
     must appear once in the article."""
 
-    article: int
+    article: Id
     quote: str = ""
-    start: int | None = Field(None, ge=0)
-    end: int | None = Field(None, ge=0)
+    start: int | None = Field(None, ge=0, le=OFFSET)
+    end: int | None = Field(None, ge=0, le=OFFSET)
     wording: str = Field("", description="The claim in your words; the quote when empty.")
     tags: list[str] = []
 
@@ -227,7 +232,7 @@ class VerdictIn(Schema):
 
 
 class PassageLinkIn(Schema):
-    passage: int
+    passage: Id
     stance: str
     note: str = ""
 

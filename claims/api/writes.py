@@ -13,6 +13,7 @@ from articles.models import Article, Passage
 from claims import permissions, services
 from claims.api import schemas
 from claims.api.reads import get_claim, router
+from claims.api.schemas import Id
 from claims.forms import TagClaimForm
 from claims.models import Claim, EvidenceLink
 from claims.services import StaleClaim
@@ -65,7 +66,7 @@ def claim_create(request: HttpRequest, payload: schemas.ClaimIn, response: HttpR
     "/claims/{int:pk}", response={200: schemas.ClaimOut, **CLAIM_ERRORS}, url_name="claim-update", tags=["claims"]
 )
 def claim_update(
-    request: HttpRequest, pk: int, payload: schemas.ClaimChange, response: HttpResponse, if_match: str | None = IfMatch
+    request: HttpRequest, pk: Id, payload: schemas.ClaimChange, response: HttpResponse, if_match: str | None = IfMatch
 ):
     """Change the claim's wording or tags (the tags given replace its tags)."""
     require_write(request)
@@ -84,7 +85,7 @@ def claim_update(
     tags=["claims"],
 )
 def claim_verdict(
-    request: HttpRequest, pk: int, payload: schemas.VerdictIn, response: HttpResponse, if_match: str | None = IfMatch
+    request: HttpRequest, pk: Id, payload: schemas.VerdictIn, response: HttpResponse, if_match: str | None = IfMatch
 ):
     """Verify, dispute or reopen the claim, under the workbench's rules (409 says which stand in the way)."""
     require_write(request)
@@ -104,7 +105,7 @@ def claim_verdict(
     url_name="claim-reviewed",
     tags=["claims"],
 )
-def claim_reviewed(request: HttpRequest, pk: int, response: HttpResponse, if_match: str | None = IfMatch):
+def claim_reviewed(request: HttpRequest, pk: Id, response: HttpResponse, if_match: str | None = IfMatch):
     """Clear the claim's review flag: its anchor was checked and found right."""
     require_write(request)
     claim = get_claim(pk)
@@ -119,7 +120,7 @@ def claim_reviewed(request: HttpRequest, pk: int, response: HttpResponse, if_mat
     url_name="link-passage",
     tags=["evidence"],
 )
-def link_passage(request: HttpRequest, pk: int, payload: schemas.PassageLinkIn, response: HttpResponse):
+def link_passage(request: HttpRequest, pk: Id, payload: schemas.PassageLinkIn, response: HttpResponse):
     """Link a passage of another article. Adding a source loses no one's change, so it needs no If-Match;
     the claim's new ETag is in the answer."""
     require_write(request)
@@ -141,7 +142,7 @@ def link_passage(request: HttpRequest, pk: int, payload: schemas.PassageLinkIn, 
     url_name="link-external",
     tags=["evidence"],
 )
-def link_external(request: HttpRequest, pk: int, payload: schemas.ExternalLinkIn, response: HttpResponse):
+def link_external(request: HttpRequest, pk: Id, payload: schemas.ExternalLinkIn, response: HttpResponse):
     """Link an external source by its URL."""
     require_write(request)
     claim = get_claim(pk)
@@ -156,7 +157,7 @@ def link_external(request: HttpRequest, pk: int, payload: schemas.ExternalLinkIn
     url_name="unlink",
     tags=["evidence"],
 )
-def unlink(request: HttpRequest, pk: int, link_pk: int, response: HttpResponse):
+def unlink(request: HttpRequest, pk: Id, link_pk: Id, response: HttpResponse):
     """Remove a source from the claim."""
     require_write(request)
     link = get_object_or_404(EvidenceLink.objects.select_related("claim"), pk=link_pk, claim_id=pk)
@@ -165,6 +166,6 @@ def unlink(request: HttpRequest, pk: int, link_pk: int, response: HttpResponse):
     return Status(204, None)
 
 
-def _link(pk: int) -> EvidenceLink:
+def _link(pk: Id) -> EvidenceLink:
     links = EvidenceLink.objects.select_related("passage__article", "added_by")
     return links.defer("passage__article__body", "passage__article__raw").get(pk=pk)
