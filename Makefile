@@ -44,9 +44,10 @@ run: $(VENV)/.installed
 # The production stack on this machine: PostgreSQL, DEBUG off, collected static files served by WhiteNoise,
 # gunicorn (workbench/gunicorn.conf.py) and a db_worker; Ctrl-C stops both. It speaks plain http on
 # loopback, so the https redirect, secure cookies and HSTS are off here, and only here.
-serve: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
-serve: DB_CONN_MAX_AGE ?= 60
-PRODUCTION = DATABASE_URL=$(DATABASE_URL) DB_CONN_MAX_AGE=$(DB_CONN_MAX_AGE) \
+# The defaults are variables of their own: a target-specific `DATABASE_URL ?=` would stop make 4.3 from
+# passing the caller's DATABASE_URL on to every other recipe (`make test` then ran on SQLite).
+SERVED_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/workbench)
+PRODUCTION = DATABASE_URL=$(SERVED_DATABASE_URL) DB_CONN_MAX_AGE=$(or $(DB_CONN_MAX_AGE),60) \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" ALLOWED_HOSTS=127.0.0.1,localhost \
 	WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL) \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
@@ -70,9 +71,8 @@ var/secret_key: | $(PYTHON)
 bench: $(VENV)/.installed
 	PYTHON=$(PYTHON) benchmarks/run
 
-load: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workbench
 load: $(VENV)/.installed
-	DATABASE_URL=$(DATABASE_URL) $(PYTHON) benchmarks/load/run.py --host http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+	DATABASE_URL=$(SERVED_DATABASE_URL) $(PYTHON) benchmarks/load/run.py --host http://127.0.0.1:$(PORT) $(LOAD_ARGS)
 
 # A consistent snapshot of the database (DATABASE_URL, or the SQLite file) and the stored files, and its
 # restore: see the README's "Backups". OUTPUT=path names the snapshot (default var/backups/).
