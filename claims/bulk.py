@@ -66,18 +66,27 @@ def read(seen: dict[int, int]) -> dict[int, Claim]:
     return {claim.pk: claim for claim in Claim.objects.filter(pk__in=seen).prefetch_related("tags")}
 
 
-def _each(seen: dict[int, int], found: dict[int, Claim], write: Callable[[Claim, int], bool]) -> Outcome:
-    """`write(claim, version)` for each claim ticked, in a transaction of its own; it says whether it changed
-    anything. Refusals are collected with their reasons, as the service gave them."""
-    outcome = Outcome()
+def _as_shown(seen: dict[int, int], found: dict[int, Claim], outcome: Outcome) -> list[Claim]:
+    """The ticked claims still as the list showed them, in order; the others refused as deleted or changed
+    meanwhile."""
+    current = []
     for pk, version in seen.items():
         claim = found.get(pk)
         if claim is None:
             outcome.refuse(pk, GONE)
-            continue
-        if claim.version != version:
+        elif claim.version != version:
             outcome.refuse(pk, CHANGED)
-            continue
+        else:
+            current.append(claim)
+    return current
+
+
+def _each(seen: dict[int, int], found: dict[int, Claim], write: Callable[[Claim, int], bool]) -> Outcome:
+    """`write(claim, version)` for each claim ticked, in a transaction of its own; it says whether it changed
+    anything. Refusals are collected with their reasons, as the service gave them."""
+    outcome = Outcome()
+    for claim in _as_shown(seen, found, outcome):
+        pk, version = claim.pk, seen[claim.pk]
         try:
             with transaction.atomic():
                 changed = write(claim, version)
@@ -162,15 +171,7 @@ def claims_add_to_set(*, user, seen: dict[int, int], claim_set: ClaimSet) -> Out
     outcome = Outcome()
     with transaction.atomic():
         found = {claim.pk: claim for claim in Claim.objects.select_for_update().filter(pk__in=seen)}
-        fresh = []
-        for pk, version in seen.items():
-            claim = found.get(pk)
-            if claim is None:
-                outcome.refuse(pk, GONE)
-            elif claim.version != version:
-                outcome.refuse(pk, CHANGED)
-            else:
-                fresh.append(claim)
+        fresh = _as_shown(seen, found, outcome)
         already = set(claim_set.claims.filter(pk__in=[claim.pk for claim in fresh]).values_list("pk", flat=True))
         services.claim_set_add(claim_set=claim_set, user=user, claims=fresh)
     for claim in fresh:
@@ -195,14 +196,9 @@ def delete_preview(*, user, seen: dict[int, int]) -> DeletePreview:
     }
     outcome = Outcome()
     going = []
-    for pk, version in seen.items():
-        claim = found.get(pk)
-        if claim is None:
-            outcome.refuse(pk, GONE)
-        elif claim.version != version:
-            outcome.refuse(pk, CHANGED)
-        elif refusal := permissions.delete_refusal(user, claim):
-            outcome.refuse(pk, refusal)
+    for claim in _as_shown(seen, found, outcome):
+        if refusal := permissions.delete_refusal(user, claim):
+            outcome.refuse(claim.pk, refusal)
         else:
             going.append(claim)
     return DeletePreview(going=going, refused=outcome.refused)
