@@ -425,16 +425,18 @@ def verdict_record(*, claim: Claim, user, status: str, rationale: str, expected_
     return claim
 
 
-def verdict_adopt(*, claim: Claim, suspended: str | None = None) -> Claim:
+def verdict_adopt(*, claim: Claim, suspended: str | None = None, judged_on: dict | None = None) -> Claim:
     """Take in a verdict given in another workbench (a claim import): it keeps what it judged here, and one
     that does not meet this workbench's rules needs review instead of standing unexamined. `suspended`:
-    the verdict of a claim that already needed review there, kept so that a reviewer may confirm it."""
+    the verdict of a claim that already needed review there, kept so that a reviewer may confirm it.
+    `judged_on`: the verdict's basis there (under this workbench's ids), when the export has it; else what
+    the claim is now."""
     judged = suspended if claim.status == Claim.Status.REVIEW else claim.status
     if judged not in JUDGED:
         return claim
     links = _links(claim)
     claim.status, needed_review = judged, claim.status == Claim.Status.REVIEW
-    claim.verdict_basis = basis.basis_of(claim, links)
+    claim.verdict_basis = judged_on or basis.basis_of(claim, links)
     problems = evidence_blockers(links=links, status=judged, rationale=claim.verdict_rationale)
     if problems and not needed_review:
         claim.review_reason = f"Imported as {judged}, but here it does not meet the rules: {' '.join(problems)}"

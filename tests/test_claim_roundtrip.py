@@ -14,6 +14,7 @@ from claims.exports.importing import ImportRefused, import_claims
 from claims.exports.records import claim_records
 from claims.models import Claim, ClaimSet, EvidenceLink, Export, Tag
 from claims.services import claim_update
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,124 @@ def test_an_export_from_before_the_bytes_travelled_still_imports(tmp_path, every
     assert outcome.claims_created == 3 and not outcome.rejected
     article = Article.objects.first()
     assert article.origin_file == "old.json" and bytes(article.raw) == article.body.encode()
+
+
+def test_export_import_export_differs_only_in_the_exports_own_metadata(tmp_path, every_kind_of_claim):
+    """Another workbench that takes the export in gives the same export back, but for who exported when."""
+    claim = every_kind_of_claim["open"]
+    claim_update(claim=claim, user=claim.created_by, expected_version=claim.version, wording="Reworded once", tags="x")
+    first = json.loads(exported(tmp_path, "first.json").read_text())
+    fresh_workbench()
+
+    call_command("import_claims", str(tmp_path / "first.json"))
+    second = json.loads(exported(tmp_path, "second.json").read_text())
+
+    assert set(differences(first, second)) <= {"exported_at", "exported_by"}
+
+
+def differences(first, second, path="") -> list[str]:
+    """Where two JSON documents differ, as paths (`claims[0].history.version`)."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        return [
+            found
+            for key in sorted(first.keys() | second.keys())
+            for found in differences(first.get(key, KeyError), second.get(key, KeyError), f"{path}.{key}")
+        ]
+    if isinstance(first, list) and isinstance(second, list) and len(first) == len(second):
+        return [
+            found
+            for i, pair in enumerate(zip(first, second, strict=True))
+            for found in differences(*pair, f"{path}[{i}]")
+        ]
+    return [] if first == second else [path.lstrip(".")]
+
+
+def fresh_workbench() -> None:
+    """Another workbench: none of these rows, and no history of any."""
+    empty_the_workbench()
+    for model in (Article, Claim, EvidenceLink):
+        model.history.all().delete()
+
+
+def histories():
+    claims = Claim.history.order_by("uid", "history_date", "history_id").values_list(
+        "uid",
+        "history_date",
+        "history_user__username",
+        "history_type",
+        "history_channel",
+        "wording",
+        "status",
+        "version",
+    )
+    links = EvidenceLink.history.order_by("added_at", "history_date", "history_id").values_list(
+        "history_date", "history_user__username", "history_type", "stance", "note", "passage__start"
+    )
+    return list(claims), list(links)
+
+
+def test_each_claims_history_and_its_sources_travel_with_it(tmp_path, every_kind_of_claim, client):
+    claim = every_kind_of_claim["open"]
+    claim_update(claim=claim, user=claim.created_by, expected_version=claim.version, wording="Reworded once", tags="x")
+    before = histories()
+    path = exported(tmp_path)
+    fresh_workbench()
+
+    call_command("import_claims", str(path))
+
+    assert histories() == before
+    client.force_login(claim.created_by)
+    page = client.get(f"/claims/{claim.pk}/")  # the same address as there: the id was free here
+    assert page.status_code == 200 and "Reworded once" in page.content.decode()
+    assert Claim.objects.get(pk=claim.pk).version == 2
+
+
+def test_ids_taken_here_give_new_ones_and_the_verdict_still_stands_on_its_sources(tmp_path, every_kind_of_claim):
+    verified = every_kind_of_claim["verified"]
+    path = exported(tmp_path)
+    empty_the_workbench()  # the deleted claims' history keeps their ids: not given to anyone else
+
+    call_command("import_claims", str(path))
+
+    imported = Claim.objects.get(uid=verified.uid)
+    assert imported.pk != verified.pk and imported.status == "verified"
+    judged = {link["id"] for link in imported.verdict_basis["links"]}
+    assert judged == set(imported.evidence.exclude(stance="context").values_list("pk", flat=True))
+    assert imported.verdict_basis["anchor"]["article_id"] == imported.article_id
+    assert Claim.history.filter(id=imported.pk).count() == Claim.history.filter(id=verified.pk).count() - 1
+
+
+def test_a_claim_written_after_an_import_that_kept_ids_gets_one_of_its_own(tmp_path, every_kind_of_claim):
+    path = exported(tmp_path)
+    fresh_workbench()
+    call_command("import_claims", str(path))
+    highest = max(Claim.objects.values_list("pk", flat=True))
+
+    claim = ClaimFactory(article=Article.objects.first())
+
+    assert claim.pk > highest
+
+
+def test_a_history_record_that_is_not_one_rejects_its_claim_whole(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    document["claims"][0]["history"]["records"][-1]["type"] = "?"
+    uid = document["claims"][0]["uid"]
+    fresh_workbench()
+
+    outcome = import_claims(document, user=None, origin="claims.json")
+
+    assert outcome.rejected == ["claim 1: unknown history type '?'"] and outcome.claims_created == 2
+    assert not Claim.history.filter(uid=uid).exists() and not EvidenceLink.objects.filter(claim__uid=uid).exists()
+
+
+def test_a_verdict_that_does_not_meet_the_rules_here_is_told_after_the_history_that_came(tmp_path, every_kind_of_claim):
+    document = json.loads(exported(tmp_path).read_text())
+    record = next(claim for claim in document["claims"] if claim["status"] == "verified")
+    record["evidence"] = [next(link for link in record["evidence"] if link["stance"] == "supports")]
+    fresh_workbench()
+
+    import_claims(document, user=None, origin="claims.json")
+
+    *came, told = Claim.history.filter(uid=record["uid"]).order_by("history_date", "history_id")
+    assert [entry.history_type for entry in came] == [entry["type"] for entry in record["history"]["records"]]
+    assert (told.status, told.history_channel) == ("review", "import")

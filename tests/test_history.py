@@ -229,6 +229,9 @@ def test_tracked_models_are_never_written_with_queryset_update():
     # workbench.leases writes `type(job)`: a job (an import batch, an export), never a tracked model.
     assert {model.__name__ for model in models.values() if issubclass(model, JobProgress)} <= untracked
     untracked.add("type(job)")
+    # An imported claim's history is the export's, written as it was (claims.exports.histories); its time of
+    # last change follows it, past save()'s auto_now.
+    writes_its_own_history = {("claims/exports/importing.py", "Claim.objects.filter(pk=claim.pk)")}
     offenders = []
     for path in [
         *ROOT.glob("articles/**/*.py"),
@@ -239,7 +242,10 @@ def test_tracked_models_are_never_written_with_queryset_update():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
                 receiver = ast.unparse(node.func.value)
-                if receiver.split(".")[0] in untracked:
+                if (
+                    receiver.split(".")[0] in untracked
+                    or (str(path.relative_to(ROOT)), receiver) in writes_its_own_history
+                ):
                     continue
                 if any(
                     word in receiver

@@ -34,15 +34,15 @@ W3C_NOTICE = (
 )
 
 
-def render(records: Callable[[], Iterable[dict]], context: ExportContext) -> Iterator[bytes]:
-    """The zip's bytes; `records` gives a fresh iterator of the claim records for each format."""
+def render(records: Callable[..., Iterable[dict]], context: ExportContext) -> Iterator[bytes]:
+    """The zip's bytes; `records(read)` gives a fresh iterator of the claim records each format is written from."""
     sink = _Sink()
     files = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for export_format, text_format in TEXT_FORMATS.items():
             digest, size = hashlib.sha256(), 0
             with archive.open(text_format.filename, "w") as member:
-                for chunk in text_format.render(records(), context):
+                for chunk in text_format.render(records(text_format.records), context):
                     data = chunk.encode()
                     digest.update(data)
                     size += len(data)

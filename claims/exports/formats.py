@@ -17,9 +17,16 @@ class TextFormat:
     records: Callable[..., Iterator[dict]] = claim_records  # what it is written from, when on its own
 
 
+def claim_records_with_history(claims, **kwargs) -> Iterator[dict]:
+    return claim_records(claims, with_history=True, **kwargs)
+
+
 TEXT_FORMATS = {
     Export.Format.CSV: TextFormat(f"claims.{csv.EXTENSION}", csv.MEDIA_TYPE, csv.render, csv_records),
-    Export.Format.JSON: TextFormat(f"claims.{json.EXTENSION}", json.MEDIA_TYPE, json.render),
+    # The JSON is what another workbench imports: with each claim's history and its sources'.
+    Export.Format.JSON: TextFormat(
+        f"claims.{json.EXTENSION}", json.MEDIA_TYPE, json.render, claim_records_with_history
+    ),
     Export.Format.JSONL: TextFormat(f"claims.{json.LINES_EXTENSION}", json.LINES_MEDIA_TYPE, json.render_lines),
     Export.Format.CLAIMREVIEW: TextFormat(
         f"claimreview.{claimreview.EXTENSION}", claimreview.MEDIA_TYPE, claimreview.render

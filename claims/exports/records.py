@@ -9,13 +9,16 @@ A record is a dict of JSON types only (str, int, float, bool, None, list, dict):
       "tags": ["health", …],
       "article": {"id", "url", "title", "publisher", "published_at", "content_hash", "version",
                   "workbench_url", "imported_at", "origin"},
-      "evidence": [{"stance", "kind": "passage" | "url", "url", "title", "publisher", "quote", "note",
+      "evidence": [{"id", "stance", "kind": "passage" | "url", "url", "title", "publisher", "quote", "note",
                     "accessed_on", "added_by", "added_at",
                     "passage": {"content_hash", "index", "start", "end"} | None}],
       "verdict": {"status", "rationale", "reviewed_by", "reviewed_at"},
       "review": {"needs_review", "reason", "suspended_verdict"},
       "history": {"created_by", "created_at", "updated_at", "version", "revisions"},
     }
+
+With `with_history` (the JSON export), "history" also holds "records", every record of the claim, and each
+evidence item its own "history" (histories.py): what another workbench needs to write them back.
 
 Dates are ISO 8601 strings (None when unknown); users are usernames. `url` fields are absolute, on the
 export's base URL.
@@ -30,6 +33,7 @@ from datetime import date, datetime
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from articles.models import Article
+from claims.exports.histories import claim_histories, link_histories
 from claims.models import Claim, EvidenceLink
 from workbench.display import path_of
 
@@ -38,7 +42,9 @@ CHUNK = 500
 CSV_CHUNK = 2000  # the CSV's rows are small: fewer, larger chunks cost fewer round trips
 
 
-def claim_records(claims: QuerySet, *, base_url: str, chunk_size: int = CHUNK) -> Iterator[dict]:
+def claim_records(
+    claims: QuerySet, *, base_url: str, chunk_size: int = CHUNK, with_history: bool = False
+) -> Iterator[dict]:
     # Articles without their text and the bytes received: no record holds them (article_records gives the text).
     links = (
         EvidenceLink.objects.select_related("passage__article", "added_by")
@@ -52,8 +58,26 @@ def claim_records(claims: QuerySet, *, base_url: str, chunk_size: int = CHUNK) -
         .prefetch_related(Prefetch("tags", to_attr="tag_list"), Prefetch("evidence", queryset=links, to_attr="links"))
         .annotate(revisions=_revisions())
     )
+    chunk = []
     for claim in rows.iterator(chunk_size=chunk_size):
-        yield claim_record(claim, base_url=base_url)
+        chunk.append(claim)
+        if len(chunk) == chunk_size:
+            yield from _records(chunk, base_url, with_history)
+            chunk = []
+    yield from _records(chunk, base_url, with_history)
+
+
+def _records(claims: list[Claim], base_url: str, with_history: bool) -> Iterator[dict]:
+    if with_history:
+        ids = [claim.pk for claim in claims]
+        claims_then, links_then = claim_histories(ids), link_histories(ids)
+    for claim in claims:
+        record = claim_record(claim, base_url=base_url)
+        if with_history:
+            record["history"]["records"] = claims_then[claim.pk]
+            for link, item in zip(claim.links, record["evidence"], strict=True):
+                item["history"] = links_then[link.pk]
+        yield record
         # Prefetching points each link back at its claim; left as a cycle, every chunk would stay in
         # memory until the garbage collector's next full pass.
         del claim.links
@@ -121,6 +145,7 @@ def claim_record(claim: Claim, *, base_url: str) -> dict:
 def evidence_record(link: EvidenceLink, *, base_url: str) -> dict:
     passage = link.passage
     common = {
+        "id": link.pk,
         "stance": link.stance,
         "note": link.note,
         "added_by": username(link.added_by),
@@ -241,11 +266,14 @@ def username(user) -> str | None:
 
 
 def article_records(claims: QuerySet, *, chunk_size: int = CHUNK) -> Iterator[dict]:
-    """The articles the claims are on and those their evidence quotes, each once, with its text."""
+    """The articles the claims are on, were on in earlier versions of them, and those their evidence quotes,
+    each once, with its text."""
     quoted = EvidenceLink.objects.filter(claim__in=claims, passage__isnull=False).values("passage__article")
-    articles = Article.objects.filter(Q(claims__in=claims) | Q(pk__in=quoted)).distinct()
+    were_on = Claim.history.filter(id__in=claims.values("pk")).values("article_id")
+    articles = Article.objects.filter(Q(claims__in=claims) | Q(pk__in=quoted) | Q(pk__in=were_on)).distinct()
     for article in articles.order_by("pk").iterator(chunk_size=chunk_size):
         yield {
+            "id": article.pk,
             "content_hash": article.content_hash,
             "url": article.url,
             "title": article.title,
