@@ -134,7 +134,7 @@ class HistoryWriter:
         for record in records:
             fields = record["fields"]
             values = {name: fields[name] for name in CLAIM_FIELDS}
-            values |= {name: _moment(values[name]) for name in MOMENTS & set(values)}
+            values |= {name: moment(values[name]) for name in MOMENTS & set(values)}
             values["verdict_basis"] = self.basis(values["verdict_basis"])
             article = self.articles.get(fields["article"])
             entry = history(
@@ -165,7 +165,7 @@ class HistoryWriter:
         for record in records:
             fields = record["fields"]
             values = {name: fields[name] for name in LINK_FIELDS}
-            values["added_at"] = _moment(values["added_at"])
+            values["added_at"] = moment(values["added_at"])
             values["accessed_on"] = parse_date(values["accessed_on"]) if values["accessed_on"] else None
             where = fields.get("passage")
             passage = self.passages(where) if where else None
@@ -202,7 +202,7 @@ class HistoryWriter:
         if record["channel"] not in dict(CHANNELS):
             raise ValueError(f"unknown channel {record['channel']!r}")
         return {
-            "history_date": _moment(record["at"]),
+            "history_date": moment(record["at"]),
             "history_user": self.people.named(record["by"]) if record["by"] else None,
             "history_type": record["type"],
             "history_channel": record["channel"],
@@ -217,10 +217,11 @@ def _document(key: str, article_ids: dict[int, int]) -> str:
     return key
 
 
-def _moment(value):
-    if value is None:
+def moment(value: str | None):
+    """An export's ISO 8601 time, None when it has none; a time that is not one is the record's error."""
+    if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None:
+    parsed = parse_datetime(value)
+    if parsed is None:
         raise ValueError(f"{value!r} is not a date and time")
-    return moment
+    return parsed

@@ -25,7 +25,7 @@ from articles.models import Article, Passage
 from articles.passages import ensure_passages
 from articles.text import content_hash
 from claims.anchoring import AnchorError, check_anchor
-from claims.exports.histories import HistoryWriter
+from claims.exports.histories import HistoryWriter, moment
 from claims.exports.records import SCHEMA_VERSION
 from claims.models import Claim, EvidenceLink
 from claims.services import tags_named, verdict_adopt
@@ -189,7 +189,7 @@ def _article(record: dict, *, number: int, user, origin: str, known: dict) -> Ar
         title=record["title"],
         url=record.get("url") or "",
         publisher=record.get("publisher") or "",
-        published_at=_moment(record.get("published_at")),
+        published_at=moment(record.get("published_at")),
         body=body,
         raw=base64.b64decode(record["raw"], validate=True) if record.get("raw") else body.encode(),
         raw_encoding=record.get("raw_encoding") or "utf-8",
@@ -197,7 +197,7 @@ def _article(record: dict, *, number: int, user, origin: str, known: dict) -> Ar
         origin_file=record.get("origin_file") or origin,
         origin_record=record.get("origin_record") or number,
         imported_by=user,
-        imported_at=_moment(record.get("imported_at")) or timezone.now(),
+        imported_at=moment(record.get("imported_at")) or timezone.now(),
         version=record.get("version") or 1,
     )
 
@@ -228,7 +228,7 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People", ids
         needs_review=record["review"]["needs_review"],
         review_reason=record["review"]["reason"],
         created_by=creator,
-        created_at=_moment(record["history"].get("created_at")) or timezone.now(),
+        created_at=moment(record["history"].get("created_at")) or timezone.now(),
         version=record["history"].get("version") or 1,
     )
     if claim.status not in Claim.Status.values:
@@ -282,7 +282,7 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People", ids
     else:
         # As it was there, last changed when it was there: written past save()'s auto_now, the history being
         # the export's own.
-        Claim.objects.filter(pk=claim.pk).update(updated_at=_moment(record["history"]["updated_at"]))
+        Claim.objects.filter(pk=claim.pk).update(updated_at=moment(record["history"]["updated_at"]))
     return claim
 
 
@@ -297,7 +297,7 @@ def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], peopl
         stance=record["stance"],
         note=record["note"],
         added_by=people.named(record["added_by"]),
-        added_at=_moment(record.get("added_at")) or timezone.now(),
+        added_at=moment(record.get("added_at")) or timezone.now(),
     )
     link._history_user = people.importer
     if record["kind"] == "passage":
@@ -353,16 +353,6 @@ def _valid_uids(records: list) -> list[uuid.UUID]:
         except (KeyError, TypeError, ValueError):
             pass  # rejected with its reason when its turn comes
     return uids
-
-
-def _moment(value: str | None):
-    """An export's ISO 8601 time, None when it has none; a time that is not one is the record's error."""
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        raise ValueError(f"{value!r} is not a date and time")
-    return moment
 
 
 def _reason(error: Exception) -> str:
