@@ -307,3 +307,28 @@ def test_an_admin_import_whose_worker_is_stopped_by_a_signal_waits_for_the_next_
     admin_client.post(reverse("admin:articles_article_import_confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert (batch.status, batch.runner, batch.failure, batch.chunks_committed) == ("queued", "", "", 1)
+
+
+def test_finished_task_rows_are_pruned_when_old_and_running_or_recent_ones_kept(db, monkeypatch, settings):
+    settings.WORKBENCH_TASK_RESULTS_DAYS = 14
+    monkeypatch.setattr(leases, "_pruned_at", None)
+    now = timezone.now()
+
+    def finished(days_ago: float, status=TaskResultStatus.SUCCESSFUL) -> DBTaskResult:
+        task = db_task("claims.tasks.embed_passages", [[1]], status=status)
+        task.finished_at = now - timedelta(days=days_ago)
+        task.save()
+        return task
+
+    old, old_failure, recent = finished(15), finished(20, TaskResultStatus.FAILED), finished(13)
+    running = db_task("claims.tasks.embed_passages", [[2]], started_at=now - timedelta(days=30))
+
+    assert leases._prune_task_results(now) == ["2 finished task result(s) older than 14 days deleted."]
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+    assert not DBTaskResult.objects.filter(pk__in=[old.pk, old_failure.pk]).exists()
+
+    finished(30)
+    assert leases._prune_task_results(now + timedelta(minutes=59)) == []  # at most once an hour
+    assert leases._prune_task_results(now + timedelta(minutes=61)) == [
+        "1 finished task result(s) older than 14 days deleted."
+    ]

@@ -188,7 +188,29 @@ def sweep() -> list[str]:
     done = []
     for recover in _recoverers:
         done += recover()
-    return done + _retry_abandoned_tasks()
+    return done + _retry_abandoned_tasks() + _prune_task_results()
+
+
+PRUNE_EVERY = timedelta(hours=1)
+_pruned_at = None
+
+
+def _prune_task_results(now=None) -> list[str]:
+    """Finished tasks' rows older than WORKBENCH_TASK_RESULTS_DAYS are deleted, at most once an hour per process."""
+    global _pruned_at
+    now = now or timezone.now()
+    if _pruned_at is not None and now - _pruned_at < PRUNE_EVERY:
+        return []
+    _pruned_at = now
+    old = DBTaskResult.objects.finished().filter(
+        finished_at__lt=now - timedelta(days=settings.WORKBENCH_TASK_RESULTS_DAYS)
+    )
+    deleted, _ = old.delete()
+    return (
+        [f"{deleted} finished task result(s) older than {settings.WORKBENCH_TASK_RESULTS_DAYS} days deleted."]
+        if deleted
+        else []
+    )
 
 
 def _retry_abandoned_tasks() -> list[str]:

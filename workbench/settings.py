@@ -287,6 +287,9 @@ WORKBENCH_EXPORT_STREAM_MAX_CLAIMS = envint("WORKBENCH_EXPORT_STREAM_MAX_CLAIMS"
 WORKBENCH_JOB_LEASE_SECONDS = envint("WORKBENCH_JOB_LEASE_SECONDS", "45")
 WORKBENCH_JOB_MAX_ATTEMPTS = envint("WORKBENCH_JOB_MAX_ATTEMPTS", "3")
 WORKBENCH_TASK_TIMEOUT_SECONDS = envint("WORKBENCH_TASK_TIMEOUT_SECONDS", "3600")
+# A finished background task's row is deleted after this many days (the sweep, hourly): the jobs keep their
+# own record (an import batch and its report, an export), so the table stays the size of recent work.
+WORKBENCH_TASK_RESULTS_DAYS = envint("WORKBENCH_TASK_RESULTS_DAYS", "14")
 
 # E-mail, for notifications (claims/notifications.py, sent by the background worker): SMTP once EMAIL_HOST is
 # set, else printed by the console backend (development; the tests use Django's locmem outbox).
