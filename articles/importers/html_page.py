@@ -164,12 +164,22 @@ def _make_safe(tree: lxml.html.HtmlElement) -> None:
         element.drop_tree()
     for element in tree.xpath("//body//*[@class or @id]"):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if BOILERPLATE_NAME.search(names) and len(element.text_content()) <= BOILERPLATE_MAX_CHARS:
+        if BOILERPLATE_NAME.search(names) and _is_short(element):
             element.drop_tree()
     for element in tree.iter(lxml.etree.Element):
         for attribute, value in element.attrib.items():
             if attribute.lower().startswith("on") or UNSAFE_URL.match(value):
                 del element.attrib[attribute]
+
+
+def _is_short(element: lxml.html.HtmlElement) -> bool:
+    """At most BOILERPLATE_MAX_CHARS of text, counted only that far: nested blocks must not cost the page squared."""
+    size = 0
+    for text in element.itertext():
+        size += len(text.strip())
+        if size > BOILERPLATE_MAX_CHARS:
+            return False
+    return True
 
 
 def _plain(value: str) -> str:
