@@ -2,7 +2,8 @@
 (page_metadata.py says which of the page's many candidates wins).
 
 Pages are hostile input. Before extraction the parsed tree loses everything that runs or only
-navigates (scripts, styles, frames, forms, navigation) and every event-handler attribute and
+navigates (scripts, styles, frames, form controls, navigation), what is never shown (`hidden`), short
+blocks named for sharing, related links, newsletters or paywalls, and every event-handler attribute and
 javascript: link; trafilatura then sees article markup only and returns plain text, and the metadata
 it reads is stripped of any markup it carried. Extraction works on the tree we parse, never on a URL,
 so nothing is fetched. The text then goes through build_draft like every other format.
