@@ -49,6 +49,30 @@ ARTICLE_NAV = re.compile(r"^(?:previous|next|prev)\s+(?:article|post|story)$", r
 # "QN Magazine | For the latest news ... visit qnews.com.au." opens the page's end matter.
 PUBLISHER_FOOTER = re.compile(r"^(?P<publisher>[A-Z][\w .&'-]{1,40}?)\s+\|\s+\S")
 TAIL_WINDOW = 12  # end matter (footer, author box, tags, comments) sits within the last lines
+# Prompts a page puts between and after paragraphs: each pattern reads as an instruction to the reader,
+# so it matches a line of its own, never a sentence of reporting. PROMPT_MAX_WORDS keeps them to short lines.
+PROMPT_MAX_WORDS = 40
+NEWSLETTER = re.compile(
+    r"\bnewsletters?\b.*\b(?:sign(?:ing)? up|subscribe|abonnieren|inscri)|\b(?:sign(?:ing)? up|subscribe)\b.*\bnewsletters?\b"
+    r"|^\[.*newsletter.*\]$|^you can unsubscribe\b",
+    re.IGNORECASE,
+)
+RELATED_LINK = re.compile(
+    r"^(?:read more|related|see also|more on this(?: story)?|also read|read also|recommended|"
+    r"lesen sie auch|mehr zum thema|lire aussi|à lire aussi)\s*:",
+    re.IGNORECASE,
+)
+SHARE_PROMPT = re.compile(
+    r"^(?:like this story\?\s*)?share (?:it|this(?: article| story)?|on)\b|\bclick here\b|\btap here\b"
+    r"|^follow (?:us|[\w ]{1,30} on (?:instagram|facebook|twitter|youtube|tiktok|linkedin|x))\b"
+    r"|^listen to [\w ]{1,30} live\b",
+    re.IGNORECASE,
+)
+PAYWALL_PROMPT = re.compile(
+    r"^(?:subscribe to [\w ]{1,40}(?:premium|plus)|already a subscriber|to continue reading|"
+    r"this (?:article|story) is (?:only )?for subscribers|become a (?:member|subscriber))\b",
+    re.IGNORECASE,
+)
 
 
 class Rule(StrEnum):
@@ -65,6 +89,10 @@ class Rule(StrEnum):
     COMMENT_BOX = "comment box"
     TRAILING_PHOTO_CAPTION = "trailing photo caption"
     ARTICLE_NAVIGATION = "article navigation"
+    NEWSLETTER_SIGN_UP = "newsletter sign-up"
+    RELATED_LINK = "related link"
+    SHARE_PROMPT = "share or follow prompt"
+    PAYWALL_PROMPT = "paywall prompt"
 
 
 HEADLINE_MAX_WORDS = 25
@@ -114,6 +142,7 @@ def clean_article(text: str, *, title: str = "") -> CleanedText:
         _drop_lead_caption(lines, removed)
     publisher = _drop_end_matter(lines, removed)
     _drop_images_and_captions(lines, removed)
+    _drop_prompts(lines, removed)
 
     body = _join_blocks(lines)
     if not title:
@@ -217,6 +246,26 @@ def _drop_images_and_captions(lines: list[str], removed: list) -> None:
             removed.append((Rule.PHOTO_CREDIT, lines.pop(index)))
         else:
             index += 1
+
+
+PROMPTS = (
+    (Rule.NEWSLETTER_SIGN_UP, NEWSLETTER),
+    (Rule.RELATED_LINK, RELATED_LINK),
+    (Rule.SHARE_PROMPT, SHARE_PROMPT),
+    (Rule.PAYWALL_PROMPT, PAYWALL_PROMPT),
+)
+
+
+def _drop_prompts(lines: list[str], removed: list) -> None:
+    """Newsletter boxes, "Read more:" links, share and follow buttons' text, paywall notices, anywhere."""
+    kept = []
+    for line in lines:
+        rule = next((rule for rule, pattern in PROMPTS if pattern.search(line)), None)
+        if rule and len(line.split()) <= PROMPT_MAX_WORDS:
+            removed.append((rule, line))
+        else:
+            kept.append(line)
+    lines[:] = kept
 
 
 def _join_blocks(lines: list[str]) -> str:

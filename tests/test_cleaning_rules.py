@@ -22,6 +22,14 @@ EXAMPLES = [
     (Rule.TRAILING_PHOTO_CAPTION, "Headline here\n\nThe story begins.\n\nThe embassy. Photo by Jane Doe", 2),
     (Rule.ARTICLE_NAVIGATION, "Headline here\n\nThe story begins.\n\nOther story\n\nPrevious article", 2),
     (Rule.ARTICLE_NAVIGATION, "Headline here\n\nThe story begins.\n\nOther story\n\nPrevious article", 3),
+    (
+        Rule.NEWSLETTER_SIGN_UP,
+        "Headline here\n\nThe story begins.\n\nSign up for the CorkBeo newsletter\n\nIt goes on.",
+        2,
+    ),
+    (Rule.RELATED_LINK, "Headline here\n\nThe story begins.\n\nRead more: Looted colonial art\n\nIt goes on.", 2),
+    (Rule.SHARE_PROMPT, "Headline here\n\nThe story begins.\n\nLike this story? Share it with a friend!", 2),
+    (Rule.PAYWALL_PROMPT, "Headline here\n\nThe story begins.\n\nSubscribe to Independent Premium to bookmark this", 2),
 ]
 
 
@@ -111,3 +119,13 @@ def test_block_offsets_slice_the_body_for_every_seed(seeded):
         for _, items in blocks(article.body):
             for offset, text in items:
                 assert article.body[offset : offset + len(text)] == text
+
+
+def test_a_prompt_is_only_taken_out_as_a_line_of_its_own():
+    reporting = (
+        "Headline here\n\nThe story begins.\n\nThe council said residents could sign up for the newsletter at the "
+        "library, where a new service will open next spring after a long consultation that drew more than two "
+        "thousand responses from people across every ward of the city, the largest number it has ever received."
+    )
+    assert clean_article(reporting).body.endswith("the largest number it has ever received.")
+    assert clean_article('Headline here\n\nShe said: "Read more: it helps."\n\nIt goes on.').removed == []

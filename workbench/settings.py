@@ -256,6 +256,8 @@ WORKBENCH_API_RATE = os.getenv("WORKBENCH_API_RATE", "600/min")
 # Import limits: a bigger file, article, archive or upload is rejected before it is read.
 WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
 WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))
+# A saved web page is mostly markup around its article: the page may be this big, its article's text the above.
+WORKBENCH_IMPORT_MAX_RAW_PAGE_BYTES = envint("WORKBENCH_IMPORT_MAX_RAW_PAGE_BYTES", str(10 * 2**20))
 WORKBENCH_IMPORT_MAX_ARCHIVE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARCHIVE_BYTES", str(500 * 2**20))
 WORKBENCH_IMPORT_MAX_ARCHIVE_MEMBERS = envint("WORKBENCH_IMPORT_MAX_ARCHIVE_MEMBERS", "10000")
 WORKBENCH_IMPORT_MAX_UPLOAD_BYTES = envint("WORKBENCH_IMPORT_MAX_UPLOAD_BYTES", str(200 * 2**20))

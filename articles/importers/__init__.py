@@ -8,6 +8,7 @@ anything is read and counted while reading. One bad record never stops the other
 """
 
 import logging
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,13 @@ ZIPPED_DOCUMENTS = {  # zip files inside, but documents to convert rather than a
     ".ods": "an OpenDocument spreadsheet",
     ".epub": "an EPUB book",
 }
+# Headers that open an e-mail message (RFC 822 / 5322): two of them before the first blank line make one.
+MAIL_HEADERS = {
+    "from", "to", "cc", "subject", "date", "received", "return-path", "message-id", "mime-version",
+    "delivered-to", "reply-to", "content-type", "x-mailer", "dkim-signature", "sender",
+}  # fmt: skip
+MAIL_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
+FEED_ROOT = re.compile(r"<(rss|rdf:RDF|feed)\b", re.IGNORECASE)
 ALLOWED_CONTROLS = b"\t\n\x0c\r\x1b"
 CONTROL_SAMPLE = 8192
 
@@ -135,8 +143,12 @@ def detect(name: str, head: bytes, *, complete: bool) -> str:
     if start == "<":
         if html_page.looks_like_html(text) or EXTENSIONS.get(extension) == "html":
             return "html"
-        if text.lstrip().startswith(("<?xml", "<rss", "<feed")):
-            raise RecordError("an XML document, not an HTML page (feeds are not imported)")
+        if text.lstrip().startswith(("<?xml", "<rss", "<feed", "<rdf:RDF")):
+            raise RecordError(_xml_kind(text))
+    if extension in (".eml", ".mbox", ".msg") or _looks_like_mail(text):
+        raise RecordError(
+            "this is an e-mail message (RFC 822), not an article: save the article it carries as a page or text"
+        )
     if extension in EXTENSIONS:
         return EXTENSIONS[extension]
     if csv_table.looks_like_csv(text.lstrip().split("\n", 1)[0]):
@@ -161,6 +173,32 @@ def _refuse_binary(head: bytes) -> None:
         if sample[1::2].count(0) > len(sample) * 0.4 or sample[0::2].count(0) > len(sample) * 0.4:
             raise RecordError("binary file, or UTF-16 text without a byte order mark (save it as UTF-8)")
         raise RecordError("binary file, not text")
+
+
+def _xml_kind(text: str) -> str:
+    root = FEED_ROOT.search(text[:4096])
+    if root:
+        kind = "an Atom feed" if root[1].lower() == "feed" else "an RSS feed"
+        return (
+            f"this is {kind} (an XML document, not an HTML page): a feed lists articles; "
+            "import the articles' own pages or an export of them"
+        )
+    return "an XML document, not an HTML page"
+
+
+def _looks_like_mail(text: str) -> bool:
+    """Header lines ("From: ...", "Subject: ...", folded continuations) up to the first blank line."""
+    names = set()
+    for line in text.lstrip().split("\n")[:60]:
+        line = line.rstrip("\r")
+        if not line:
+            break
+        header = MAIL_HEADER.match(line)
+        if header:
+            names.add(header[1].lower())
+        elif not (line.startswith((" ", "\t")) or (not names and line.startswith("From "))):
+            return False
+    return len(names & MAIL_HEADERS) >= 2
 
 
 def _looks_like_jsonl(text: str) -> bool:

@@ -56,12 +56,14 @@ class Limits:
     max_article_bytes: int = 1 * MiB
     max_archive_bytes: int = 500 * MiB
     max_archive_members: int = 10_000
+    max_raw_page_bytes: int = 10 * MiB  # a web page as saved: the article's limit applies to its extracted text
 
     @classmethod
     def from_settings(cls) -> "Limits":
         return cls(
             max_file_bytes=getattr(settings, "WORKBENCH_IMPORT_MAX_FILE_BYTES", cls.max_file_bytes),
             max_article_bytes=getattr(settings, "WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", cls.max_article_bytes),
+            max_raw_page_bytes=getattr(settings, "WORKBENCH_IMPORT_MAX_RAW_PAGE_BYTES", cls.max_raw_page_bytes),
             max_archive_bytes=getattr(settings, "WORKBENCH_IMPORT_MAX_ARCHIVE_BYTES", cls.max_archive_bytes),
             max_archive_members=getattr(settings, "WORKBENCH_IMPORT_MAX_ARCHIVE_MEMBERS", cls.max_archive_members),
         )

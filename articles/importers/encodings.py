@@ -11,7 +11,7 @@ import io
 
 import charset_normalizer
 
-from articles.importers.base import RecordError, Rejected, too_long
+from articles.importers.base import RecordError, Rejected, human_size, too_long
 from articles.importers.streams import Utf8Transcoded
 
 BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -139,10 +139,14 @@ class RecordDecoder:
         return data.decode("utf-8").encode(self.name) if self.transcoded else data
 
 
-def read_whole(file, limits, decode=decode_whole) -> "tuple[bytes, str, str] | Rejected":
-    """A one-article file's bytes, text and encoding, or the Rejected saying why it cannot be read."""
-    data = file.read_record(limits.max_article_bytes)
+def read_whole(file, limits, decode=decode_whole, limit=None, what="article") -> "tuple[bytes, str, str] | Rejected":
+    """A one-article file's bytes, text and encoding, or the Rejected saying why it cannot be read.
+
+    `limit` (default: the article limit) bounds what is read; a web page has a larger one of its own."""
+    data = file.read_record(limit or limits.max_article_bytes)
     if data is None:
+        if limit:
+            return Rejected(file.name, None, None, f"the {what} is over the limit of {human_size(limit)} per {what}")
         return too_long(file.name, None, None, limits)
     try:
         text, encoding = decode(data)

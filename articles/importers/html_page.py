@@ -1,7 +1,9 @@
-"""A saved web page: its main text found by trafilatura, its title, site name and date from its metadata.
+"""A saved web page: its main text found by trafilatura, its title, site name and date from its metadata
+(page_metadata.py says which of the page's many candidates wins).
 
 Pages are hostile input. Before extraction the parsed tree loses everything that runs or only
-navigates (scripts, styles, frames, forms, navigation) and every event-handler attribute and
+navigates (scripts, styles, frames, form controls, navigation), what is never shown (`hidden`), short
+blocks named for sharing, related links, newsletters or paywalls, and every event-handler attribute and
 javascript: link; trafilatura then sees article markup only and returns plain text, and the metadata
 it reads is stripped of any markup it carried. Extraction works on the tree we parse, never on a URL,
 so nothing is fetched. The text then goes through build_draft like every other format.
@@ -14,8 +16,9 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft
+from articles.importers.base import ArticleDraft, Limits, RecordError, Rejected, build_draft, human_size
 from articles.importers.encodings import bom_of, decode_whole, read_whole
+from articles.importers.page_metadata import read_metadata
 from articles.importers.streams import Opened
 from articles.models import Article
 from articles.text import CONTROL_CHARS
@@ -35,7 +38,6 @@ UNSAFE = (
     "svg",
     "math",
     "canvas",
-    "form",
     "button",
     "select",
     "textarea",
@@ -48,6 +50,14 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re
 TAG = re.compile(r"<[^>]*>")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
+# Blocks around the article, by the names pages give them: related links, share buttons, newsletter and
+# paywall boxes. Only a short block goes (BOILERPLATE_MAX_CHARS): a long one may be the article itself.
+BOILERPLATE_NAME = re.compile(
+    r"(?:^|[\s_-])(?:recirculation|related|share|sharing|social|newsletter|signup|promo|paywall|subscribe|"
+    r"subscription|recommended|readmore|outbrain|taboola)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+BOILERPLATE_MAX_CHARS = 300
 HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
     r"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h[1-6]|header|link|base)\b",
@@ -60,7 +70,9 @@ def looks_like_html(text: str) -> bool:
 
 
 def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
-    whole = read_whole(file, limits, decode=_decode)
+    # A page is mostly scripts, styles and navigation around its article: the page has a limit of its own,
+    # and the article's limit applies to the text extracted from it.
+    whole = read_whole(file, limits, decode=_decode, limit=limits.max_raw_page_bytes, what="page")
     if isinstance(whole, Rejected):
         yield whole
         return
@@ -69,6 +81,13 @@ def parse(file: Opened, limits: Limits) -> Iterator[ArticleDraft | Rejected]:
         draft = _draft(text, data=data, encoding=encoding, name=file.name)
     except RecordError as exc:
         yield Rejected(file.name, 1, None, str(exc))
+        return
+    size = len(draft.body.encode("utf-8"))
+    if size > limits.max_article_bytes:
+        limit = human_size(limits.max_article_bytes)
+        yield Rejected(
+            file.name, 1, None, f"the article extracted is {human_size(size)}; the limit is {limit} per article"
+        )
         return
     yield draft
 
@@ -107,12 +126,13 @@ def _draft(text: str, *, data: bytes, encoding: str, name: str) -> ArticleDraft:
         # The page's own canonical address is a hint, not the record: a bad one is dropped, not fatal.
         warnings.append(f"the page's own address {url[:80]!r} is not a usable http(s) URL; imported without it")
         url = ""
+    metadata = read_metadata(tree, url=url, fallback_date=document.date or "", fallback_site=document.sitename or "")
     draft = build_draft(
         text=body,
-        title=_plain(document.title or ""),
+        title=_plain(metadata.title or document.title or ""),
         url=url,
-        publisher=_plain(document.sitename or ""),
-        published=document.date or "",
+        publisher=_plain(metadata.publisher),
+        published=metadata.published,
         raw=data,
         raw_encoding=encoding,
         origin_file=name,
@@ -136,14 +156,31 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _make_safe(tree: lxml.html.HtmlElement) -> None:
-    for element in tree.xpath("|".join(f"//{tag}" for tag in UNSAFE)):
+    for form in tree.xpath("//form"):
+        # Its controls go with UNSAFE; the form itself only wraps, and some sites wrap the whole page in one.
+        form.drop_tag()
+    for element in tree.xpath("|".join(f"//{tag}" for tag in UNSAFE) + "|//*[@hidden]"):
         if element.tag == "script" and (element.get("type") or "").lower() == "application/ld+json":
             continue  # structured metadata (headline, publisher, date), never run
         element.drop_tree()
+    for element in tree.xpath("//body//*[@class or @id]"):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if BOILERPLATE_NAME.search(names) and _is_short(element):
+            element.drop_tree()
     for element in tree.iter(lxml.etree.Element):
         for attribute, value in element.attrib.items():
             if attribute.lower().startswith("on") or UNSAFE_URL.match(value):
                 del element.attrib[attribute]
+
+
+def _is_short(element: lxml.html.HtmlElement) -> bool:
+    """At most BOILERPLATE_MAX_CHARS of text, counted only that far: nested blocks must not cost the page squared."""
+    size = 0
+    for text in element.itertext():
+        size += len(text.strip())
+        if size > BOILERPLATE_MAX_CHARS:
+            return False
+    return True
 
 
 def _plain(value: str) -> str:
