@@ -5,7 +5,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
-from claims.api import errors, reads, writes  # noqa: F401 - writes' operations join reads' router
+from claims.api import discussion, errors, reads, writes  # noqa: F401 - writes' operations join reads' router
 from workbench.api import problems
 from workbench.api.auth import TokenAuth, TokenThrottle
 
@@ -38,6 +38,7 @@ api = WorkbenchAPI(
     docs_url="/docs",
 )
 api.add_router("", reads.router)  # claims.api.writes adds its operations to it
+api.add_router("", discussion.router)
 
 for kind, handler in {**problems.HANDLERS, **errors.HANDLERS}.items():
     api.add_exception_handler(kind, handler)
