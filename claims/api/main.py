@@ -5,6 +5,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
+from articles import api as articles_api
 from claims.api import discussion, errors, exports, reads, writes  # noqa: F401 - writes' operations join reads' router
 from workbench.api import problems
 from workbench.api.auth import TokenAuth, TokenThrottle
@@ -40,6 +41,7 @@ api = WorkbenchAPI(
 api.add_router("", reads.router)  # claims.api.writes adds its operations to it
 api.add_router("", discussion.router)
 api.add_router("", exports.router)
+api.add_router("", articles_api.router)
 
 for kind, handler in {**problems.HANDLERS, **errors.HANDLERS}.items():
     api.add_exception_handler(kind, handler)
