@@ -27,8 +27,8 @@ api = WorkbenchAPI(
     title="Workbench API",
     version="1",
     description=(
-        "Articles, claims, their sources, verdicts, tags and claim sets, as the workbench's pages show them and "
-        "under the same rules. Every call needs `Authorization: Bearer <token>` (make one under *API tokens*); "
+        "Articles and their imports, claims, their sources, verdicts, tags, discussion and assignments, claim sets "
+        "and exports, as the workbench's pages show them and under the same rules. Every call needs `Authorization: Bearer <token>` (make one under *API tokens*); "
         "errors are RFC 9457 problem details; lists are cursor-paginated (`next`); a change to a claim sends "
         "its `ETag` back in `If-Match`."
     ),
