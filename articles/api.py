@@ -21,7 +21,7 @@ from articles.models import ImportBatch
 from articles.reports import batch_parts, report_json
 from workbench import leases
 from workbench.api.auth import require_write
-from workbench.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
+from workbench.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, Text
 
 router = Router(tags=["imports"])
 
@@ -108,7 +108,7 @@ class ImportReportOut(Schema):
 
 
 class ArticlesIn(Schema):
-    name: str = Field(
+    name: Text = Field(
         "api.json", min_length=1, max_length=200, description="The file name the articles' provenance will name."
     )
     articles: list[dict] = Field(

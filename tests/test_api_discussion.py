@@ -192,3 +192,12 @@ def test_an_assignment_decided_on_a_stale_version_is_a_412_and_writes_nothing(re
     )
     assert response.status_code == 412
     assert not Assignment.objects.exists()
+
+
+def test_a_null_character_is_a_422_on_the_field_and_writes_nothing(editor, claim):
+    response = ApiClient(editor).post(f"/claims/{claim.pk}/comments", {"body": "Hidden\x00text"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body", "location": "body", "detail": "Value error, Null characters are not allowed."}
+    ]
+    assert not Comment.objects.exists()

@@ -18,7 +18,7 @@ from claims.api.writes import IfMatch, expected_version
 from claims.models import COMMENT_MAX_LENGTH, Assignment, Claim, Comment
 from workbench.api.auth import require_write
 from workbench.api.problems import etag
-from workbench.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
+from workbench.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, Text
 
 router = Router(tags=["discussion"])
 
@@ -74,12 +74,12 @@ class CommentOut(ReplyOut):
 
 
 class CommentIn(Schema):
-    body: str = Field(max_length=2 * COMMENT_MAX_LENGTH, description=f"Up to {COMMENT_MAX_LENGTH} characters.")
+    body: Text = Field(max_length=2 * COMMENT_MAX_LENGTH, description=f"Up to {COMMENT_MAX_LENGTH} characters.")
     parent: Id | None = Field(None, description="The comment this one answers; none for a new thread.")
 
 
 class CommentChange(Schema):
-    body: str = Field(max_length=2 * COMMENT_MAX_LENGTH)
+    body: Text = Field(max_length=2 * COMMENT_MAX_LENGTH)
 
 
 class AssignmentOut(Schema):
@@ -100,9 +100,9 @@ class AssignmentOut(Schema):
 
 
 class AssignmentIn(Schema):
-    assignee: str = Field(max_length=150, description="A username: an editor to find sources, a reviewer to judge.")
+    assignee: Text = Field(max_length=150, description="A username: an editor to find sources, a reviewer to judge.")
     due: date | None = None
-    note: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 def _claim(pk: int) -> Claim:

@@ -22,7 +22,7 @@ from claims.exports import bundle, services, tasks
 from claims.exports.formats import TEXT_FORMATS
 from claims.models import Claim, ClaimSet, Export
 from workbench import leases
-from workbench.api.schemas import READ_ERRORS, Id, Problem
+from workbench.api.schemas import READ_ERRORS, Id, Problem, Text
 from workbench.audit import API
 
 router = Router(tags=["exports"])
@@ -39,7 +39,7 @@ class ExportIn(Schema):
         [Claim.Status.VERIFIED], min_length=1, description="The claims of these statuses (verified by default)."
     )
     claim_set: Id | None = Field(None, description="A claim set of yours (admins: any), instead of or with filters.")
-    filters: dict[str, str] = Field(
+    filters: dict[Text, Text] = Field(
         {}, description="The claim list's filters, named as GET /claims takes them (status aside: see statuses)."
     )
 

@@ -4,10 +4,23 @@ operation may answer (so that a client, and Schemathesis, knows every status it 
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 # An id as the databases hold them (64-bit integers): anything larger names nothing, and is refused as invalid
 # rather than reaching the database (SQLite cannot even compare with it).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError(
+            "Null characters are not allowed."
+        )  # PostgreSQL keeps no NUL in text; Django's forms refuse it
+    return text
+
+
+# Text that is stored or looked up: refused as a 422 on its field when it holds a NUL.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Problem(Schema):
