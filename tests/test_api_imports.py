@@ -10,6 +10,7 @@ from django.test import Client
 
 from articles.models import Article, ImportBatch
 from tests.api_helpers import ApiClient
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +93,7 @@ def test_a_batch_is_confirmed_once(admin_user):
 
 
 @pytest.mark.parametrize("role", ["viewer", "editor", "reviewer"])
-def test_only_admins_import(role, django_user_model):
-    from tests.factories import UserFactory
-
+def test_only_admins_import(role):
     api = ApiClient(UserFactory(username=f"someone-{role}", role=role))
     assert upload(api, ("news.jsonl", JSONL)).status_code == 403
     assert api.post("/imports/articles", {"articles": [{"title": "x", "text": "y"}]}).status_code == 403
