@@ -127,3 +127,18 @@ def test_a_part_the_report_does_not_have_is_a_422(admin_user):
     batch_id = upload(api, ("news.jsonl", JSONL)).json()["id"]
     response = api.get(f"/imports/{batch_id}/records", {"part": 5})
     assert response.status_code == 422 and "has 1 part so far" in response.json()["detail"]
+
+
+def test_a_batchs_status_and_records_cost_the_same_queries_for_2_records_or_40(
+    admin_user, django_assert_max_num_queries
+):
+    api = ApiClient(admin_user)
+    counts = []
+    for n in (2, 40):
+        lines = [{"title": f"Story {n}-{i}", "text": f"Text number {i} of {n}."} for i in range(n)]
+        batch_id = api.post("/imports/articles", {"articles": lines}).json()["id"]
+        with django_assert_max_num_queries(12) as context:
+            assert api.get(f"/imports/{batch_id}").json()["records_total"] == n
+            assert len(api.get(f"/imports/{batch_id}/records").json()["records"]) == n
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1]
