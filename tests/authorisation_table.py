@@ -87,6 +87,22 @@ CASES = [
     Case("api:link-passage", "claim", *API_WRITE),
     Case("api:link-external", "claim", *API_WRITE),
     Case("api:unlink", "claim link", NONE, NONE),  # DELETE only
+    Case("api:comments", "claim", *API_BOTH),
+    Case("api:comment-post", "claim", *API_BOTH),
+    Case("api:comment", "claim comment", NONE, NONE),  # PATCH and DELETE only
+    Case("api:comment-delete", "claim comment", NONE, NONE),
+    Case("api:assignments", "claim", *API_READ),
+    Case("api:assignment", "claim assignment_task", NONE, NONE),  # PUT and DELETE only
+    Case("api:unassign", "claim assignment_task", NONE, NONE),
+    Case("api:exports", "", *API_WRITE),
+    Case("api:export", "export", *API_READ),
+    Case("api:export-download", "export", *API_READ),
+    Case("api:imports", "", *API_WRITE),
+    Case("api:import-articles", "", *API_WRITE),
+    Case("api:import", "batch", *API_READ),
+    Case("api:import-confirm", "batch", *API_WRITE),
+    Case("api:import-records", "batch", *API_READ),
+    Case("api:import-report", "batch", *API_READ),
     Case("activity", "", *READ),
     Case("people", "", *READ),
     Case("search", "", *READ, data="q=council"),
@@ -249,6 +265,8 @@ ADMIN = [
     # Another editor's comment: the admin reads and deletes it (moderation), only its author rewords it.
     *admin_pages("claims.comment", "comment", "ok ok", "403 403", "ok 403", "ok ok", "ok ok", "ok 403"),
     *admin_pages("claims.assignment", "assignment", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
+    # API tokens: read and revoked (an action of the list), never made, edited or deleted here.
+    *admin_pages("api.apitoken", "api_token", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
     # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
     *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
     *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),

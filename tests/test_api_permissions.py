@@ -2,9 +2,12 @@
 same answers as the pages give (tests/authorisation_table.py), since the same rules decide them."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from claims.models import ClaimSet
+from articles.models import ImportBatch
+from claims import services
+from claims.models import ClaimSet, Export
 from tests.api_helpers import ApiClient
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory, _passage_of
 
@@ -39,6 +42,21 @@ CASES = [
         "403 201 201 201",
     ),
     ("delete", "/claims/{claim}/evidence/{link}", None, "403 403 204 204"),
+    ("get", "/claims/{claim}/comments", None, "200 200 200 200"),
+    ("post", "/claims/{claim}/comments", {"body": "A point"}, "403 201 201 201"),
+    ("patch", "/claims/{claim}/comments/{comment}", {"body": "Reworded"}, "403 403 403 403"),  # only its author
+    ("delete", "/claims/{claim}/comments/{comment}", None, "403 403 403 204"),  # and admins, who moderate
+    ("get", "/claims/{claim}/assignments", None, "200 200 200 200"),
+    ("put", "/claims/{claim}/assignments/source", {"assignee": "other-editor"}, "403 403 200 200"),
+    ("delete", "/claims/{claim}/assignments/review", None, "403 403 204 204"),
+    ("post", "/exports", {"format": "csv"}, "202 202 202 202"),
+    ("get", "/exports/{export}", None, "403 403 403 200"),
+    ("get", "/exports/{export}/download", None, "403 403 403 200"),
+    ("post", "/imports/articles", {"articles": [{"title": "T", "text": "A text."}]}, "403 403 403 202"),
+    ("get", "/imports/{batch}", None, "403 403 403 200"),
+    ("post", "/imports/{batch}/confirm", None, "403 403 403 202"),
+    ("get", "/imports/{batch}/records", None, "403 403 403 200"),
+    ("get", "/imports/{batch}/report", None, "403 403 403 200"),
 ]
 
 
@@ -48,6 +66,14 @@ def world():
     claim = ClaimFactory(created_by=other, needs_review=True, review_reason="Check the quote.")
     link = PassageEvidenceFactory(claim=claim, stance="contradicts", added_by=other)
     claim_set = ClaimSet.objects.create(name="Another's set", owner=other)
+    comment = services.comment_post(claim=claim, user=other, body="Another's comment")
+    judge = UserFactory(username="other-reviewer", role="reviewer")
+    services.claim_assign(claim=claim, user=judge, task="review", assignee=judge)
+    export = Export.objects.create(
+        format="csv", created_by=other, channel="web", statuses=["open"], status=Export.Status.DONE, claim_count=1
+    )
+    export.file.save("another.csv", ContentFile(b"id\r\n1\r\n"))
+    batch = ImportBatch.objects.create(channel="admin", status=ImportBatch.Status.PREVIEWED, records_total=0)
     claim_set.claims.add(claim)
     clients = {
         role: ApiClient(UserFactory(username=f"api-{role}", role=role, is_staff=role == "admin")) for role in ROLES
@@ -57,6 +83,9 @@ def world():
         "claim": claim.pk,
         "link": link.pk,
         "set": claim_set.pk,
+        "comment": comment.pk,
+        "export": export.pk,
+        "batch": batch.pk,
         "passage": _passage_of(ArticleFactory()).pk,
     }
     return clients, ids, claim

@@ -5,7 +5,8 @@ from django.http import HttpResponseNotAllowed
 from django.urls import re_path
 from ninja import NinjaAPI
 
-from claims.api import errors, reads, writes  # noqa: F401 - writes' operations join reads' router
+from articles import api as articles_api
+from claims.api import discussion, errors, exports, reads, writes  # noqa: F401 - writes' operations join reads' router
 from workbench.api import problems
 from workbench.api.auth import TokenAuth, TokenThrottle
 
@@ -26,8 +27,8 @@ api = WorkbenchAPI(
     title="Workbench API",
     version="1",
     description=(
-        "Articles, claims, their sources, verdicts, tags and claim sets, as the workbench's pages show them and "
-        "under the same rules. Every call needs `Authorization: Bearer <token>` (make one under *API tokens*); "
+        "Articles and their imports, claims, their sources, verdicts, tags, discussion and assignments, claim sets "
+        "and exports, as the workbench's pages show them and under the same rules. Every call needs `Authorization: Bearer <token>` (make one under *API tokens*); "
         "errors are RFC 9457 problem details; lists are cursor-paginated (`next`); a change to a claim sends "
         "its `ETag` back in `If-Match`."
     ),
@@ -38,6 +39,9 @@ api = WorkbenchAPI(
     docs_url="/docs",
 )
 api.add_router("", reads.router)  # claims.api.writes adds its operations to it
+api.add_router("", discussion.router)
+api.add_router("", exports.router)
+api.add_router("", articles_api.router)
 
 for kind, handler in {**problems.HANDLERS, **errors.HANDLERS}.items():
     api.add_exception_handler(kind, handler)

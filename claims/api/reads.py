@@ -16,6 +16,7 @@ from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimSet, EvidenceLink, Tag
 from claims.selectors import claim_sets_for, selected_claims
 from workbench.api import pagination
+from workbench.api.conditional import IfNoneMatch, not_modified, still_current
 from workbench.api.problems import etag
 
 router = Router()
@@ -124,10 +125,17 @@ def claim_list(request: HttpRequest, query: Query[ClaimQuery]):
 
 
 @router.get(
-    "/claims/{int:pk}", response={200: schemas.ClaimOut, **schemas.READ_ERRORS}, url_name="claim", tags=["claims"]
+    "/claims/{int:pk}",
+    response={200: schemas.ClaimOut, 304: None, **schemas.READ_ERRORS},
+    url_name="claim",
+    tags=["claims"],
 )
-def claim_detail(request: HttpRequest, pk: Id, response: HttpResponse):
-    """A claim; its ETag names its version, for a write's If-Match."""
+def claim_detail(request: HttpRequest, pk: Id, response: HttpResponse, if_none_match: str | None = IfNoneMatch):
+    """A claim; its ETag names its version, for a write's If-Match, and for If-None-Match: 304 while the claim
+    is still at the version you hold (read from its version alone, before the rest of it)."""
+    version = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
+    if version is not None and still_current(if_none_match, tag := f'"{pk}.{version}"'):
+        return not_modified(tag)
     claim = get_claim(pk)
     response["ETag"] = etag(claim)
     return claim

@@ -1,36 +1,18 @@
 """What the API answers and takes, as typed schemas: the OpenAPI document is made from them."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 
 from claims.models import Claim, EvidenceLink
+from workbench.api.schemas import READ_ERRORS, WRITE_ERRORS, Id  # noqa: F401 - the operations' errors and ids
 
-# An id as the databases hold them (64-bit integers): anything larger names nothing, and is refused as invalid
-# rather than reaching the database (SQLite cannot even compare with it).
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 OFFSET = 2**31 - 1
 
 Status = Literal[tuple(Claim.Status.values)]
 Stance = Literal[tuple(EvidenceLink.Stance.values)]
-
-
-class Problem(Schema):
-    """RFC 9457 problem details: what every error answer holds."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict] | None = Field(None, description="For 422: each field at fault and what is wrong with it.")
-
-
-# The errors each kind of operation may answer (as problem details): the document says them all, so that
-# a client (and Schemathesis) knows every status it can meet.
-READ_ERRORS = {status: Problem for status in (400, 401, 403, 404, 422, 429)}
-WRITE_ERRORS = {**READ_ERRORS, **{status: Problem for status in (409, 412, 428)}}
 
 
 class ArticleOut(Schema):

@@ -25,7 +25,7 @@ IfMatch = Header(None, alias="If-Match", description="The claim's ETag, as it wa
 CLAIM_ERRORS = schemas.WRITE_ERRORS
 
 
-def _expected_version(claim: Claim, if_match: str | None) -> int:
+def expected_version(claim: Claim, if_match: str | None) -> int:
     """The version the write is based on, from If-Match; an entity tag of another claim, or a weak one, never
     matches (RFC 9110's strong comparison)."""
     if not if_match or if_match.strip() == "*":
@@ -71,7 +71,7 @@ def claim_update(
     """Change the claim's wording or tags (the tags given replace its tags)."""
     require_write(request)
     claim = get_claim(pk)
-    expected = _expected_version(claim, if_match)
+    expected = expected_version(claim, if_match)
     wording = claim.wording if payload.wording is None else payload.wording
     tags = ", ".join(tag.name for tag in claim.tags.all()) if payload.tags is None else ", ".join(payload.tags)
     services.claim_update(claim=claim, user=request.user, expected_version=expected, wording=wording, tags=tags)
@@ -92,7 +92,7 @@ def claim_verdict(
     if not permissions.can_set_verdict(request.user):  # who may judge at all: 403; what stands in the way: 409
         raise PermissionDenied("Only reviewers and admins set verdicts.")
     claim = get_claim(pk)
-    expected = _expected_version(claim, if_match)
+    expected = expected_version(claim, if_match)
     services.verdict_record(
         claim=claim, user=request.user, status=payload.status, rationale=payload.rationale, expected_version=expected
     )
@@ -109,7 +109,7 @@ def claim_reviewed(request: HttpRequest, pk: Id, response: HttpResponse, if_matc
     """Clear the claim's review flag: its anchor was checked and found right."""
     require_write(request)
     claim = get_claim(pk)
-    expected = _expected_version(claim, if_match)
+    expected = expected_version(claim, if_match)
     services.claim_mark_reviewed(claim=claim, user=request.user, expected_version=expected)
     return _answer(response, claim)
 

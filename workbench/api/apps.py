@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ApiConfig(AppConfig):
@@ -6,3 +7,8 @@ class ApiConfig(AppConfig):
     name = "workbench.api"
     label = "api"  # its tables and migrations keep the name they were made with
     verbose_name = "REST API"
+
+    def ready(self):
+        from workbench.api.checks import api_rate_setting
+
+        checks.register(api_rate_setting)

@@ -44,8 +44,8 @@ def token_create(*, user, name: str, can_write: bool, days: int) -> tuple[ApiTok
 
 
 def token_revoke(*, token: ApiToken, user) -> ApiToken:
-    """Revoked at once, for good; it stays listed (revoked) so its owner sees what it was."""
-    if token.user_id != user.pk:
+    """Revoked at once, for good, by its owner or an admin; it stays listed (revoked) so its owner sees what it was."""
+    if token.user_id != user.pk and not user.has_perm("api.change_apitoken"):
         raise PermissionDenied("You may revoke only your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
