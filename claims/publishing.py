@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.text import slugify
 
 from claims import permissions
@@ -56,6 +57,7 @@ def claim_set_publish(*, claim_set: ClaimSet, user, served_at: str | None = None
             slug=slug,
             version=version,
             published_by=user,
+            published_at=timezone.now().replace(microsecond=0),
             claim_count=len(records),
         )
         page, snippet = _render(claim_set, published, records, links_to, claims)
@@ -139,7 +141,8 @@ def _anchor(record: dict) -> str:
 
 
 def _date(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """Whole seconds: HTML's <time> takes at most three digits of a fraction."""
+    return datetime.fromisoformat(value).replace(microsecond=0) if value else None
 
 
 def current(slug: str) -> Publication | None:
