@@ -32,6 +32,9 @@ def test_a_reviewer_publishes_again_and_reads_the_page_on_a_phone(page, live_ser
     page.goto(f"{live_server.url}{publication.claim_set.get_absolute_url()}")
     page.get_by_role("button", name="Publish again").click()
     expect(page.get_by_text(re.compile(r"Published version 2 \(4 claims\) at http"))).to_be_visible()
+    expect(page.get_by_role("link", name="version 1")).to_have_attribute("href", f"/published/{publication.slug}/v1/")
+    assert violations(page) == []
+    screenshot("set-published")
     page.get_by_role("link", name="the public page").click()
     expect(page).to_have_url(f"{live_server.url}/published/{publication.slug}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seed claims")
