@@ -9,7 +9,7 @@ DEV    := DEBUG=1
 WORKBENCH_BASE_URL ?= http://127.0.0.1:$(PORT)
 SERVE  := $(DEV) WORKBENCH_BASE_URL=$(WORKBENCH_BASE_URL)
 
-.PHONY: run serve load bench backup restore lock test lint e2e browser check-deploy clean
+.PHONY: run serve load bench backup restore lock test lint e2e browser vnu check-deploy clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -83,7 +83,7 @@ restore: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/workbench-YYYYmmdd-HHMMSS.tar.gz" >&2; exit 2; }
 	$(PYTHON) manage.py restore "$(FILE)"
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint vnu
 	$(PYTHON) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -96,6 +96,20 @@ e2e: $(VENV)/.installed browser
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation >/dev/null; }
+
+# The W3C Nu HTML Checker that tests/test_published_html.py runs on published pages: the npm package vnu-jar,
+# pinned by its lock, run on the system's Java (its install script, which would download a Java, is skipped).
+# Java and npm come from apt like the browser's packages when missing. Reinstalls only when the lock changes.
+VNU_DIR := tests/conformance/vnu
+VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
+
+vnu: $(VNU_JAR)
+
+$(VNU_JAR): $(VNU_DIR)/package.json $(VNU_DIR)/package-lock.json
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	cd $(VNU_DIR) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles

@@ -291,6 +291,36 @@ class Export(JobProgress):
         return reverse("claims:export-detail", args=[self.pk])
 
 
+class Publication(models.Model):
+    """One published version of a claim set: a static page and an embeddable snippet in the default storage,
+    answering at /published/<slug>/v<version>/ for good; the newest also at /published/<slug>/ (claims.publishing).
+    Rows are never changed nor deleted: nothing published is lost."""
+
+    claim_set = models.ForeignKey(ClaimSet, null=True, on_delete=models.SET_NULL, related_name="publications")
+    # The set's name and public address when published: the address stays when the set is renamed or deleted.
+    claim_set_name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    version = models.PositiveIntegerField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+    page_path = models.CharField(max_length=300, help_text="The page's file in the default storage.")
+    snippet_path = models.CharField(max_length=300, help_text="The embeddable snippet's file in the default storage.")
+    claim_count = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="The page's checksum.")
+
+    history = FeedHistoricalRecords(bases=[ChannelHistoricalModel])
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="publication_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_set_name}, version {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("published:version", args=[self.slug, self.version])
+
+
 class PassageEmbedding(models.Model):
     """A passage's sentence embedding (claims.semantic): L2-normalised float32 bytes, computed once in the
     background and reused by every suggestion. `model` says which model made it: another model's is redone."""

@@ -89,6 +89,12 @@ def can_manage_set(user, claim_set) -> bool:
     return claim_set.owner_id == user.pk or user.has_perm("claims.change_claimset")
 
 
+def can_publish_set(user, claim_set) -> bool:
+    """Publishing puts a set's verdicts before the public in the newsroom's name: it takes both who may export
+    the set (its owner, admins) and who may sign off a verdict (reviewers, admins)."""
+    return can_manage_set(user, claim_set) and can_set_verdict(user)
+
+
 def can_open_export(user, export) -> bool:
     return export.created_by_id == user.pk or user.has_perm("claims.view_export")
 

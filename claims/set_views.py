@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import permissions, selectors, services
+from claims import permissions, publishing, selectors, services
 from claims.forms import AddToSetForm, ClaimSetForm
 from claims.models import Claim, ClaimSet
 from claims.selectors import list_filters, selected_claims
@@ -64,6 +65,8 @@ def _detail(request: HttpRequest, claim_set: ClaimSet, *, form=None, status: int
         "problem": problem,
         "form": form or ClaimSetForm(instance=claim_set),
         "filters": list_filters(QueryDict(claim_set.query)) if claim_set.selection == ClaimSet.Selection.FILTER else {},
+        "can_publish": permissions.can_publish_set(request.user, claim_set),
+        "publications": publishing.latest_of(claim_set),
     }
     return render(request, "claims/set_detail.html", context, status=status)
 
@@ -115,3 +118,17 @@ def set_remove(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     services.claim_set_remove(claim_set=claim_set, user=request.user, claim=get_object_or_404(Claim, pk=claim_pk))
     messages.success(request, "Claim removed from the set.")
     return redirect(claim_set)
+
+
+@require_POST
+def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = publishing.claim_set_publish(
+        claim_set=_get_set(request, pk), user=request.user, served_at=request.build_absolute_uri("/")
+    )
+    address = request.build_absolute_uri(reverse("published:current", args=[publication.slug]))
+    count = publication.claim_count
+    messages.success(
+        request,
+        f"Published version {publication.version} ({count} claim{'s' if count != 1 else ''}) at {address}",
+    )
+    return redirect(publication.claim_set)

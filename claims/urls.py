@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import bulk_views, comment_views, confirm_views, reader, set_views, story_views, views
+from claims import bulk_views, comment_views, confirm_views, published_views, reader, set_views, story_views, views
 from claims.exports import views as export_views
 
 app_name = "claims"
@@ -40,6 +40,7 @@ urlpatterns = [
     path("sets/<int:pk>/edit/", set_views.set_edit, name="set-edit"),
     path("sets/<int:pk>/delete/", set_views.set_delete, name="set-delete"),
     path("sets/<int:pk>/remove/<int:claim_pk>/", set_views.set_remove, name="set-remove"),
+    path("sets/<int:pk>/publish/", set_views.set_publish, name="set-publish"),
     path("stories/", story_views.story_list, name="stories"),
     path("stories/new/", story_views.story_create, name="story-create"),
     path("stories/<int:pk>/", story_views.story_detail, name="story"),
@@ -58,4 +59,13 @@ urlpatterns = [
 # claims are tagged, and every link to an article ("articles:detail") leads to it.
 reader_urlpatterns = [
     path("<int:pk>/", reader.article_detail, name="detail"),
+]
+
+# Published claim sets, served at /published/ (see workbench/urls.py) to anyone, without signing in.
+published_app_name = "published"
+published_urlpatterns = [
+    path("<slug:slug>/", published_views.published_current, name="current"),
+    path("<slug:slug>/embed/", published_views.published_current, {"snippet": True}, name="current-snippet"),
+    path("<slug:slug>/v<int:version>/", published_views.published_version, name="version"),
+    path("<slug:slug>/v<int:version>/embed/", published_views.published_version, {"snippet": True}, name="snippet"),
 ]

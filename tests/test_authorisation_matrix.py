@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import ImportBatch
-from claims import services
+from claims import publishing, services
 from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
 from tests import authorisation_table as table
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
@@ -133,6 +133,9 @@ def make_world(media_root: Path) -> World:
         return done.pk
 
     sets, exports = own(claim_set), own(export)
+    publication = publishing.claim_set_publish(
+        claim_set=ClaimSet.objects.get(pk=sets["anonymous"]), user=users["admin"]
+    )
     task = DBTaskResult.objects.create(
         task_path="articles.tasks.preview_import",
         args_kwargs={"args": [0], "kwargs": {}},
@@ -159,6 +162,9 @@ def make_world(media_root: Path) -> World:
         "export": exports["anonymous"],
         "own_export": exports,
         "story": story.pk,
+        "publication": publication.slug,
+        "publication_version": publication.version,
+        "nowhere_version": publication.version + 1,
         "batch": ImportBatch.objects.create(channel="admin", status=ImportBatch.Status.DONE).pk,
         "task": task.pk,
         "attempt": AccessAttempt.objects.create(failures_since_start=3, **LOGIN_SEEN).pk,

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, UploadedFile
-from claims.models import Export
+from claims.models import ClaimSet, Export, Publication
 from tests.factories import ArticleFactory, UserFactory
 from tests.test_admin_import import upload_set
 from workbench import routers
@@ -170,6 +170,25 @@ def test_a_background_export_is_written_to_the_bucket_and_downloaded_from_it(
     content = b"".join(response.streaming_content)
     assert hashlib.sha256(content).hexdigest() == export.sha256
     assert content.decode("utf-8-sig").count("\r\n") == 4  # header and three claims
+    assert stored_under(Path(settings.MEDIA_ROOT)) == []
+
+
+def test_a_published_set_is_written_to_the_bucket_and_served_from_it(
+    client, reviewer, settings, bucket, every_kind_of_claim
+):
+    claim_set = ClaimSet.objects.create(name="In the bucket", owner=reviewer)
+    claim_set.claims.add(*every_kind_of_claim.values())
+    client.force_login(reviewer)
+    for _ in range(2):
+        assert client.post(reverse("claims:set-publish", args=[claim_set.pk])).status_code == 302
+    newest = Publication.objects.get(version=2)
+    files = ["index.html", "embed.html", "v1/index.html", "v1/embed.html", "v2/index.html", "v2/embed.html"]
+    assert sorted(item.key for item in bucket.objects.all()) == sorted(f"published/{newest.slug}/{f}" for f in files)
+
+    client.logout()
+    page = b"".join(client.get(f"/published/{newest.slug}/").streaming_content)
+    assert hashlib.sha256(page).hexdigest() == newest.sha256
+    assert bucket.Object(f"published/{newest.slug}/index.html").get()["Body"].read() == page
     assert stored_under(Path(settings.MEDIA_ROOT)) == []
 
 

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 
 from articles.models import Article, ImportBatch
 from claims.history import BOOKKEEPING
-from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Publication, Story, Tag
 from workbench.audit import CHANNELS
 from workbench.display import minute, path_of, truncated
 from workbench.prepared import Prepared
@@ -668,6 +668,18 @@ class ClaimSetHistory(HistorySource):
         return path_of("claims:set-detail")(record.id)
 
 
+class PublicationHistory(HistorySource):
+    kind, name = "publication", "publication"
+    model = Publication
+    verbs = {CREATED: "published", CHANGED: "changed", DELETED: "deleted"}
+
+    def label(self):
+        return F("claim_set_name")
+
+    def url(self, record) -> str:
+        return reverse("published:version", args=[record.slug, record.version])
+
+
 class StoryHistory(HistorySource):
     kind, name = "story", "story"
     model = Story
@@ -762,6 +774,7 @@ SOURCES: list[Source] = [
     AssignmentHistory(),
     TagHistory(),
     ClaimSetHistory(),
+    PublicationHistory(),
     StoryHistory(),
     ArticleHistory(),
     UserHistory(),

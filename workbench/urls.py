@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/tokens/", api_views.token_list, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
     path("api/v1/", api_urlpatterns()),
+    path("published/", include((claim_urls.published_urlpatterns, claim_urls.published_app_name))),
     path("activity/", workbench_views.activity, name="activity"),
     path("people/", workbench_views.people, name="people"),
     path("admin/", admin.site.urls),
