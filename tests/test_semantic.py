@@ -97,6 +97,23 @@ def test_a_paraphrase_is_closer_to_what_it_paraphrases_than_to_another_sentence_
     assert semantic.text_similarity(claim, claim) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_query_s_embedding_is_kept_in_the_shared_cache_for_every_process(model, monkeypatch):
+    text = "Police rounded up and abused about a hundred gay men."
+    expected = semantic._vectors(model, [text])[0]
+    semantic.forget()
+    semantic.text_similarity(text, "Another sentence.")
+    semantic.forget()  # another process: nothing in its own memory, the cache holds the vector
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was asked again")
+
+    monkeypatch.setattr(model, "encode", no_model)
+    assert np.allclose(semantic._vectors(model, [text], shared=True)[0], expected)
+    semantic.forget(text)
+    monkeypatch.undo()
+    assert np.allclose(semantic._vectors(model, [text], shared=True)[0], expected, atol=1e-5)
+
+
 def test_passages_written_are_embedded_in_the_background_and_stored(embedded):
     stored = PassageEmbedding.objects.filter(model=semantic.MODEL_NAME)
     assert stored.count() == Passage.objects.count() > 100
