@@ -37,6 +37,7 @@ KEPT_FOR = 7 * 24 * 3600  # in Django's cache: a text's vector never changes, th
 
 _loading = threading.Lock()
 _remembering = threading.Lock()
+_encoding = threading.Lock()
 _remembered: OrderedDict = OrderedDict()  # text -> its vector, the least recently used first
 
 
@@ -116,24 +117,29 @@ def _vectors(model, texts: list[str], *, shared: bool = False):
     and server reads (with REDIS_URL), before the model is asked."""
     import numpy as np
 
+    wanted = list(dict.fromkeys(texts))
     with _remembering:
-        unseen = list(dict.fromkeys(text for text in texts if text not in _remembered))
-        if unseen and shared:
-            keys = {_cache_key(text): text for text in unseen}
-            for key, vector in cache.get_many(list(keys)).items():
-                _remembered[keys[key]] = np.frombuffer(vector, dtype=np.float32)
-            unseen = [text for text in unseen if text not in _remembered]
-        if unseen:
+        found = {text: _remembered[text] for text in wanted if text in _remembered}
+    unseen = [text for text in wanted if text not in found]
+    if unseen and shared:
+        keys = {_cache_key(text): text for text in unseen}
+        found |= {keys[key]: np.frombuffer(vector, dtype=np.float32) for key, vector in cache.get_many(keys).items()}
+        unseen = [text for text in unseen if text not in found]
+    if unseen:
+        # One thread at a time uses the model (its tokenizer is not safe to share), while the others read
+        # what is remembered: under gunicorn's threads a request never waits for another's embedding to read.
+        with _encoding:
             encoded = model.encode(unseen, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-            _remembered.update(zip(unseen, encoded.astype(np.float32), strict=True))
-            if shared:
-                cache.set_many({_cache_key(text): _remembered[text].tobytes() for text in unseen}, KEPT_FOR)
-        for text in texts:
+        found |= dict(zip(unseen, encoded.astype(np.float32), strict=True))
+        if shared:
+            cache.set_many({_cache_key(text): found[text].tobytes() for text in unseen}, KEPT_FOR)
+    with _remembering:
+        for text in wanted:
+            _remembered[text] = found[text]
             _remembered.move_to_end(text)
-        rows = np.stack([_remembered[text] for text in texts])
         while len(_remembered) > REMEMBERED:
             _remembered.popitem(last=False)
-    return rows
+    return np.stack([found[text] for text in texts])
 
 
 def _cache_key(text: str) -> str:
