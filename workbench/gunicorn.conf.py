@@ -31,3 +31,12 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 # gunicorn 27's control socket is one path per user: unused here, and two servers on a machine would share it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Load the embedding model (claims.semantic) as the worker starts, before it takes a request: loaded by
+    the first request for suggestions, it was imported while a dozen threads kept the interpreter busy, and
+    every suggestion waited for it for half a minute."""
+    from claims import semantic
+
+    semantic.mode()
