@@ -34,9 +34,11 @@ control_socket_disable = True
 
 
 def post_worker_init(worker):
-    """Load the embedding model (claims.semantic) as the worker starts, before it takes a request: loaded by
-    the first request for suggestions, it was imported while a dozen threads kept the interpreter busy, and
-    every suggestion waited for it for half a minute."""
-    from claims import semantic
+    """Each app's `warm_up()` as the worker starts, before it takes a request: the claims app loads the
+    embedding model (claims.apps). Loaded by the first request for suggestions, it was imported while a
+    dozen threads kept the interpreter busy, and every suggestion waited for it for half a minute."""
+    from django.apps import apps
 
-    semantic.mode()
+    for app in apps.get_app_configs():
+        if hasattr(app, "warm_up"):
+            app.warm_up()
