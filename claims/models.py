@@ -176,7 +176,7 @@ class StatusCount(models.Model):
     """How many claims have a status, kept by the database itself: triggers on the claims table (migration
     0014) add and take one in the transaction that inserts, deletes or changes the status of a claim, from
     whichever door (services, the admin, imports, a rollback, a bulk insert). The claim list's tabs read
-    these rows instead of counting 100,000 claims (claims.selectors.status_counts)."""
+    these rows instead of counting 100,000 claims (claims.filters.ClaimFilter.counted)."""
 
     status = models.CharField(max_length=10, primary_key=True, choices=Claim.Status.choices)
     claims = models.BigIntegerField()
