@@ -234,3 +234,20 @@ class Passage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class PassagesRevision(models.Model):
+    """One number that the database moves on whenever what a search of passages can find changes: a passage
+    written or deleted, an article added, deleted or given a new version (triggers of migration 0010), or a
+    passage's stored embedding written (claims' migration 0015 adds that trigger). What is worked out from
+    the passages is kept under the number it was read with, and worked out again under the next one
+    (claims.suggestions). A single row; a number read before a change committed is never read after."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"passages revision {self.number}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.values_list("number", flat=True).first() or 0

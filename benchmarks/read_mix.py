@@ -9,7 +9,9 @@ CPU is this process's (Django) plus that of its PostgreSQL backend (read from /p
 machine only), per request. The ratio is the login page's CPU over the mix's: throughput at saturation
 goes as its inverse.
 
-    DATABASE_URL=postgres://... .venv/bin/python benchmarks/read_mix.py [--rounds 12]
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/read_mix.py [--rounds 12] [--by-page]
+
+`--by-page` also prints each kind of read's CPU per request, to see where the mix's cost is.
 """
 
 import argparse
@@ -65,17 +67,37 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def cpu_per_request(client: Client, urls: list[str], pid: int) -> tuple[float, float]:
+def cpu_per_request(client: Client, urls: list[str], pid: int, by_page: dict | None = None) -> tuple[float, float]:
+    """The mean CPU of a request to `urls`, in Django and in PostgreSQL; `by_page` collects each kind's."""
     python, postgres = time.process_time(), backend_cpu(pid)
     for url in urls:
+        before = (time.process_time(), backend_cpu(pid)) if by_page is not None else None
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        if before:
+            spent = by_page.setdefault(kind(url), [0, 0.0, 0.0])
+            spent[0] += 1
+            spent[1] += time.process_time() - before[0]
+            spent[2] += backend_cpu(pid) - before[1]
     return (time.process_time() - python) / len(urls), (backend_cpu(pid) - postgres) / len(urls)
+
+
+def kind(url: str) -> str:
+    if url.endswith("/suggestions/"):
+        return "suggestions"
+    if url.startswith("/claims/?page="):
+        return "claim list, deep page"
+    if url.startswith("/claims/?"):
+        return "claim list, filtered"
+    if url == "/claims/":
+        return "claim list, page 1"
+    return {"claims": "claim page", "articles": "reader"}.get(url.split("/")[1], url)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=12, help="rounds of 20 reads")
+    parser.add_argument("--by-page", action="store_true", help="print each kind of read's CPU too")
     args = parser.parse_args()
     editor = get_user_model().objects.filter(groups__name="editor", is_active=True).first()
     if editor is None:
@@ -90,7 +112,10 @@ def main() -> int:
         signed_in.get(url)
     anonymous.get("/accounts/login/")
     login = sum(cpu_per_request(anonymous, ["/accounts/login/"] * LOGINS, pid))
-    python, postgres = cpu_per_request(signed_in, urls, pid)
+    by_page = {} if args.by_page else None
+    python, postgres = cpu_per_request(signed_in, urls, pid, by_page)
+    for name, (n, in_python, in_postgres) in sorted((by_page or {}).items()):
+        print(f"  {name}: {in_python / n * 1000:.1f} + {in_postgres / n * 1000:.1f} ms ({n} reads)")
     ratio = login / (python + postgres)
     print(f"login page: {login * 1000:.1f} ms CPU per request")
     print(f"read mix ({len(urls)} reads): {python * 1000:.1f} ms in Django + {postgres * 1000:.1f} ms in PostgreSQL")

@@ -25,3 +25,10 @@ class ClaimsConfig(AppConfig):
         post_create_historical_record.connect(
             receivers.notify_of_claim_record, sender=Claim.history.model, dispatch_uid="claims.notify_of_claim_record"
         )
+
+    def warm_up(self) -> None:
+        """What a web server's worker loads as it starts (workbench/gunicorn.conf.py), before its first request:
+        the embedding model, which takes seconds (claims.semantic)."""
+        from claims import semantic
+
+        semantic.mode()

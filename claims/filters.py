@@ -4,9 +4,10 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from articles.models import Article
-from claims.models import Assignment, Claim, Tag
+from claims.models import Assignment, Claim, StatusCount, Tag
 from workbench.forms import PersonField
 from workbench.widgets import Completion
 
@@ -21,9 +22,9 @@ SORTS = (
 
 @dataclass(frozen=True)
 class Counted:
-    by_status: dict[str, int]  # empty when a text search matched more than it counted
+    by_status: dict[str, int]  # empty when a filtered list matched more than it counted
     total: int  # of the claims listed
-    more: bool = False  # a text search matched more claims than it counted: `total` are listed
+    more: bool = False  # a filtered list matched more claims than it counted: `total` are listed
 
 
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
@@ -94,35 +95,38 @@ class ClaimFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(fields=SORTS, label="Sort by")
 
-    search_counted = 1000  # a text search counts this many matches at most (see status_counts)
+    counted_at_most = 1000  # a filtered list counts this many of its claims at most (see counted)
 
     class Meta:
         model = Claim
         fields = []
 
     def counted(self) -> "Counted":
-        """The claims the list shows, counted once: per status under every other filter (what each status tab
+        """The claims the list shows, counted: per status under every other filter (what each status tab
         would show), the page's total being one of them or their sum. Read from the list's own checked values,
         so the form is built once (a filter set built twice cost more than the page's counting).
 
-        No index can count the claims whose words hold a text, so a text search counts its first
-        `search_counted` matches only: beyond them, it says "more than" and lists those it counted."""
+        Unfiltered (a status tab at most), the counts are the database's own (StatusCount), exact. A filtered
+        list counts its first `counted_at_most` claims only: beyond them it says "more than" and lists those,
+        so that no page counts what it does not show (no index counts the claims whose words hold a text)."""
         self.errors  # noqa: B018 - checks the form, as `qs` does, so that cleaned_data holds what it could read
-        data, limit = self.form.cleaned_data, self.search_counted
-        others = Claim.objects.all()
-        for name, value in data.items():
-            if name not in ("status", "sort"):
-                others = self.filters[name].filter(others, value)
+        data, limit = self.form.cleaned_data, self.counted_at_most
         # A status the filters cannot read is left out of cleaned_data: the list then shows every status.
         status = data.get("status")
-        if data.get("q"):
-            found = Counter(others.order_by().values_list("status", flat=True)[: limit + 1])
-            by_status = {value: found[value] for value in Claim.Status.values}
-            if found.total() > limit:
-                total = self.qs.order_by()[: limit + 1].count() if status else limit + 1
-                return Counted({}, min(total, limit), more=total > limit)
-        else:
-            by_status = others.status_counts()
+        filtered = {
+            name: value for name, value in data.items() if name not in ("status", "sort") and value not in EMPTY_VALUES
+        }
+        if not filtered:
+            by_status = StatusCount.objects.by_status()
+            return Counted(by_status, by_status.get(status, 0) if status else sum(by_status.values()))
+        others = Claim.objects.all()
+        for name, value in filtered.items():
+            others = self.filters[name].filter(others, value)
+        found = Counter(others.order_by().values_list("status", flat=True)[: limit + 1])
+        by_status = {value: found[value] for value in Claim.Status.values}
+        if found.total() > limit:
+            total = self.qs.order_by()[: limit + 1].count() if status else limit + 1
+            return Counted({}, min(total, limit), more=total > limit)
         return Counted(by_status, by_status.get(status, 0) if status else sum(by_status.values()))
 
     def assigned_to(self, queryset, name, value):

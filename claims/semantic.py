@@ -10,6 +10,7 @@ Passages are embedded in the background (claims.tasks.embed_passages, enqueued w
 """
 
 import functools
+import hashlib
 import importlib
 import importlib.util
 import logging
@@ -19,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.core.cache import cache
 
 from articles.models import Article, Passage
 from claims.models import PassageEmbedding
@@ -31,9 +33,11 @@ BATCH = 256
 # A changed re-import repeats most of its sentences, and queries repeat the claim's text: both are
 # looked up here before the model is asked again.
 REMEMBERED = 4096
+KEPT_FOR = 7 * 24 * 3600  # in Django's cache: a text's vector never changes, this only frees memory
 
 _loading = threading.Lock()
 _remembering = threading.Lock()
+_encoding = threading.Lock()
 _remembered: OrderedDict = OrderedDict()  # text -> its vector, the least recently used first
 
 
@@ -69,7 +73,7 @@ def mean_similarities(texts: list[str], passage_ids: list[int]) -> dict[int, flo
     if not vectors:
         return {}
     ids = list(vectors)
-    scores = np.stack([vectors[pk] for pk in ids]) @ _vectors(model, texts).mean(axis=0)
+    scores = np.stack([vectors[pk] for pk in ids]) @ _vectors(model, texts, shared=True).mean(axis=0)
     return {pk: float(score) for pk, score in zip(ids, scores, strict=True)}
 
 
@@ -78,7 +82,7 @@ def text_similarity(a: str, b: str) -> float | None:
     model = _model()
     if model is None:
         return None
-    first, second = _vectors(model, [a, b])
+    first, second = _vectors(model, [a, b], shared=True)
     return float(first @ second)
 
 
@@ -107,27 +111,48 @@ def embed_passages(*, articles: Iterable[int] | None = None) -> Iterator[int]:
         yield len(batch)
 
 
-def _vectors(model, texts: list[str]):
-    """L2-normalised float32 embeddings of `texts`, one row each, from memory where the text was seen."""
+def _vectors(model, texts: list[str], *, shared: bool = False):
+    """L2-normalised float32 embeddings of `texts`, one row each, from memory where the text was seen; with
+    `shared` (a query's few texts, not a batch of passages), from Django's cache next, which every process
+    and server reads (with REDIS_URL), before the model is asked."""
     import numpy as np
 
+    wanted = list(dict.fromkeys(texts))
     with _remembering:
-        unseen = list(dict.fromkeys(text for text in texts if text not in _remembered))
-        if unseen:
+        found = {text: _remembered[text] for text in wanted if text in _remembered}
+    unseen = [text for text in wanted if text not in found]
+    if unseen and shared:
+        keys = {_cache_key(text): text for text in unseen}
+        found |= {keys[key]: np.frombuffer(vector, dtype=np.float32) for key, vector in cache.get_many(keys).items()}
+        unseen = [text for text in unseen if text not in found]
+    if unseen:
+        # One thread at a time uses the model (its tokenizer is not safe to share), while the others read
+        # what is remembered: under gunicorn's threads a request never waits for another's embedding to read.
+        with _encoding:
             encoded = model.encode(unseen, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-            _remembered.update(zip(unseen, encoded.astype(np.float32), strict=True))
-        for text in texts:
+        found |= dict(zip(unseen, encoded.astype(np.float32), strict=True))
+        if shared:
+            cache.set_many({_cache_key(text): found[text].tobytes() for text in unseen}, KEPT_FOR)
+    with _remembering:
+        for text in wanted:
+            _remembered[text] = found[text]
             _remembered.move_to_end(text)
-        rows = np.stack([_remembered[text] for text in texts])
         while len(_remembered) > REMEMBERED:
             _remembered.popitem(last=False)
-    return rows
+    return np.stack([found[text] for text in texts])
 
 
-def forget() -> None:
-    """Drop the vectors of texts seen: the next request embeds its text as if for the first time."""
+def _cache_key(text: str) -> str:
+    # A text's embedding by one model never changes: the key names both.
+    return f"embedding:{MODEL_NAME}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def forget(*texts: str) -> None:
+    """Drop the vectors of texts seen, and those of `texts` from Django's cache too: the next request embeds
+    its text as if for the first time."""
     with _remembering:
         _remembered.clear()
+    cache.delete_many([_cache_key(text) for text in texts])
 
 
 def _model():

@@ -24,7 +24,7 @@ from claims.forms import (
 )
 from claims.models import Claim, ClaimSet, EvidenceLink
 from claims.reader import render_reader
-from claims.suggestions import suggestions_for_claim
+from claims.suggestion_cache import kept_suggestions
 from workbench.pages import Paginator
 
 SUGGESTIONS = 8  # suggested passages a claim shows: the best few, not a list to page through
@@ -195,7 +195,7 @@ def _suggestions(request: HttpRequest, claim: Claim) -> dict:
     """What the suggestions panel shows, on the claim page and as the reader's fragment."""
     return {
         "claim": claim,
-        "suggestions": suggestions_for_claim(claim, limit=SUGGESTIONS),
+        "suggestions": kept_suggestions(claim, limit=SUGGESTIONS),
         "suggestion_mode": semantic.mode(),
         "can_link": permissions.can_link(request.user),
         "stances": EvidenceLink.Stance.choices,

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core import checks
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
@@ -37,6 +39,14 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """What the cache keeps is keyed by ids, versions and revision numbers, which a test rolled back gives out
+    again (SQLite reuses ids): each test starts with an empty cache, as on a new database."""
+    if isinstance(caches["default"], LocMemCache):  # never empty a Redis that REDIS_URL names
+        caches["default"].clear()
 
 
 @pytest.fixture

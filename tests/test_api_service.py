@@ -1,12 +1,16 @@
 """What the API is as a service: throttled per token, its errors problem details (500 included), and its
 OpenAPI 3.1 document and documentation page."""
 
+import threading
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from tests.api_helpers import ApiClient
 from tests.factories import ClaimFactory
+from workbench.api.auth import TokenThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +20,27 @@ def _fresh_counts():
     cache.clear()
     yield
     cache.clear()
+
+
+def test_requests_in_threads_at_once_are_each_throttled_by_their_own_token(settings):
+    """ninja keeps one throttle for every request: under gunicorn's threads, each thread's is its own."""
+    settings.WORKBENCH_API_RATE = "1/min"
+    throttle = TokenThrottle()
+    first, second = (SimpleNamespace(auth=SimpleNamespace(prefix=prefix)) for prefix in ("first", "second"))
+    assert throttle.allow_request(first)
+    refused = threading.Event()
+
+    def meanwhile():
+        assert throttle.allow_request(second)
+        if not throttle.allow_request(second) and "second" in throttle.key:
+            refused.set()
+
+    other = threading.Thread(target=meanwhile)
+    other.start()
+    other.join()
+    assert refused.is_set()
+    assert "first" in throttle.key and throttle.history  # this thread's request, as it left it
+    assert not throttle.allow_request(first) and 0 < throttle.wait() <= 60
 
 
 def test_a_token_over_its_rate_gets_429_with_retry_after(editor, settings):

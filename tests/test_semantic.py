@@ -2,6 +2,7 @@ import io
 import json
 import os
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -95,6 +96,44 @@ def test_a_paraphrase_is_closer_to_what_it_paraphrases_than_to_another_sentence_
     claim = "Police rounded up and abused about a hundred gay men."
     assert semantic.text_similarity(claim, detained) > semantic.text_similarity(claim, fundraiser) + 0.2
     assert semantic.text_similarity(claim, claim) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_query_s_embedding_is_kept_in_the_shared_cache_for_every_process(model, monkeypatch):
+    text = "Police rounded up and abused about a hundred gay men."
+    expected = semantic._vectors(model, [text])[0]
+    semantic.forget()
+    semantic.text_similarity(text, "Another sentence.")
+    semantic.forget()  # another process: nothing in its own memory, the cache holds the vector
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was asked again")
+
+    monkeypatch.setattr(model, "encode", no_model)
+    assert np.allclose(semantic._vectors(model, [text], shared=True)[0], expected)
+    semantic.forget(text)
+    monkeypatch.undo()
+    assert np.allclose(semantic._vectors(model, [text], shared=True)[0], expected, atol=1e-5)
+
+
+def test_threads_embedding_at_once_each_get_their_own_texts_vectors(model):
+    """Under gunicorn's threads several requests embed at once: each gets its texts' vectors, none fails."""
+    texts = [f"Report number {n} on the flooded district." for n in range(8)]
+    expected = {text: semantic._vectors(model, [text])[0] for text in texts}
+    semantic.forget()
+    got, failed = {}, []
+
+    def embed(text):
+        try:
+            got[text] = semantic._vectors(model, [text, "A sentence all of them share."], shared=True)[0]
+        except Exception as error:  # noqa: BLE001 - the test names it
+            failed.append(error)
+
+    threads = [threading.Thread(target=embed, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failed == [] and all(np.allclose(got[text], expected[text], atol=1e-5) for text in texts)
 
 
 def test_passages_written_are_embedded_in_the_background_and_stored(embedded):

@@ -89,6 +89,15 @@ def test_gunicorn_gives_up_on_a_request_only_after_the_statement_timeout(setting
     assert config["workers"] == 2 * os.cpu_count() + 1 or "WEB_CONCURRENCY" in os.environ
 
 
+def test_a_worker_loads_the_embedding_model_before_its_first_request():
+    from claims import semantic
+
+    config = runpy.run_path(str(ROOT / "workbench" / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread" and config["threads"] > 1
+    config["post_worker_init"](None)
+    assert semantic._load.cache_info().currsize == 1  # loaded (or found absent) once, for every request after
+
+
 @pytest.fixture
 def connection_pair():
     server, client = socket.socketpair()

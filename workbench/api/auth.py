@@ -2,6 +2,8 @@
 page's cookie can be borrowed by another site to write (the API takes no CSRF token: it needs none).
 The token acts as its user: every rule after this is the pages' own (claims.permissions, claims.services)."""
 
+import threading
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from ninja.security import HttpBearer
@@ -25,13 +27,30 @@ def require_write(request) -> None:
         raise PermissionDenied("This token is read-only: make a read-write token to change anything.")
 
 
+class _PerThread:
+    """An attribute whose value each thread has its own of."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj._per_thread, self.name, None)
+
+    def __set__(self, obj, value):
+        setattr(obj._per_thread, self.name, value)
+
+
 class TokenThrottle(SimpleRateThrottle):
     """WORKBENCH_API_RATE requests per token (by its prefix, which is never reused), counted in the cache
     (shared by every server with Redis)."""
 
     scope = "api-token"
+    # ninja keeps one throttle for all requests and writes each one's key, history and time on it: under
+    # gunicorn's threads (workbench/gunicorn.conf.py) two requests at once would read each other's.
+    key, history, now = _PerThread(), _PerThread(), _PerThread()
 
     def __init__(self):
+        self._per_thread = threading.local()
         super().__init__(rate=settings.WORKBENCH_API_RATE)
 
     def allow_request(self, request) -> bool:
