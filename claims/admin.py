@@ -5,6 +5,7 @@ services do not offer is shown read-only. A refusal is shown as a message and no
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
@@ -492,6 +493,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     """Every user's webhooks. Its log and test button are on the subscription's own page (View on site)."""
 
     form = WebhookAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
     list_display = ("name", "owner", "url", "active", "claim_set", "created_at")
     list_filter = ("active", "created_at")
     search_fields = ("name", "url", "owner__username")

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.db.models.functions import Lower
 from django.http import QueryDict
 
@@ -204,6 +205,12 @@ class WebhookForm(forms.ModelForm):
         model = WebhookSubscription
         fields = ["name", "url", "events", "claim_set", "active"]
         labels = {"claim_set": "Only the claims of"}
+
+        def formfield_callback(field, **kwargs):
+            if isinstance(field, models.URLField):
+                # Built before the declared `url` replaces it, and warned of without Django 6's default.
+                kwargs["assume_scheme"] = "https"
+            return field.formfield(**kwargs)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
