@@ -233,7 +233,9 @@ def deliver(delivery_id: int) -> datetime | None:
     taken = WebhookDelivery.objects.filter(pk=delivery_id, next_attempt_at__lte=now)
     if not taken.update(next_attempt_at=now + timedelta(seconds=timeout) + HELD):
         return None  # sent already, given up, not yet due, or being sent
-    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
+    if delivery is None:  # its subscription was deleted a moment ago
+        return None
     subscription = delivery.subscription
     if not subscription.active and delivery.event != WebhookDelivery.PING:
         return _outcome(delivery, now, None, "Not sent: the subscription is paused.", give_up=True)
@@ -256,7 +258,8 @@ def deliver(delivery_id: int) -> datetime | None:
         with _opener.open(request, timeout=timeout) as response:
             return _outcome(delivery, now, response.status, "")
     except urllib.error.HTTPError as answer:
-        return _outcome(delivery, now, answer.code, _why(answer))
+        with answer:
+            return _outcome(delivery, now, answer.code, _why(answer))
     except (urllib.error.URLError, OSError, ValueError) as error:  # refused, reset, timed out, no such host
         return _outcome(delivery, now, None, _failure(error, timeout))
 
