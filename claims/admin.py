@@ -5,15 +5,16 @@ services do not offer is shown read-only. A refusal is shown as a message and no
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
 
-from claims import admin_import, permissions, services
+from claims import admin_import, permissions, services, webhooks
 from claims.exports.services import export_start, export_stream, filename, media_type
-from claims.forms import ClaimSetForm
-from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
+from claims.forms import ClaimSetForm, WebhookForm
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag, WebhookSubscription
 from workbench.admin import AppendOnlyHistoryAdmin
 from workbench.audit import ADMIN
 from workbench.display import truncated
@@ -465,3 +466,65 @@ class ExportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class WebhookAdminForm(WebhookForm):
+    """The owner's page's form, with the owner: held to the same rule (claims.webhooks.webhook_check)."""
+
+    request = None  # given by WebhookSubscriptionAdmin.get_form
+
+    class Meta(WebhookForm.Meta):
+        fields = ["owner", *WebhookForm.Meta.fields]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.request is None:
+            return
+        try:
+            webhooks.webhook_check(subscription=self.instance, user=self.request.user)
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+        except PermissionDenied as refusal:
+            self.add_error(None, str(refusal))
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Every user's webhooks. Its log and test button are on the subscription's own page (View on site)."""
+
+    form = WebhookAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
+    list_display = ("name", "owner", "url", "active", "claim_set", "created_at")
+    list_filter = ("active", "created_at")
+    search_fields = ("name", "url", "owner__username")
+    list_select_related = ("owner", "claim_set")
+    raw_id_fields = ("owner",)
+    autocomplete_fields = ("claim_set",)
+    readonly_fields = ("secret_shown", "created_at")
+
+    @admin.display(description="Secret")
+    def secret_shown(self, obj) -> str:
+        return f"{obj.secret[:10]}… (its owner sees it whole on the webhook's page)" if obj.pk else "Made when saved."
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_manage_webhook(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_manage_webhook(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        webhooks.webhook_save(subscription=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        webhooks.webhook_delete(subscription=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

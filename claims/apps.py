@@ -8,13 +8,14 @@ class ClaimsConfig(AppConfig):
         from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
         from articles.signals import metadata_changed, passages_written, version_created
-        from claims import checks, receivers  # noqa: F401 - checks registers the system checks
+        from claims import checks, receivers, webhooks  # noqa: F401 - checks registers the system checks
         from claims.exports.recovery import recover_exports
         from claims.models import Claim
         from claims.tasks import embed_passages
         from workbench import leases
 
         leases.register(recover=recover_exports, retry=[embed_passages])
+        leases.register(recover=webhooks.retry_due)
 
         version_created.connect(receivers.reanchor_on_new_version, dispatch_uid="claims.reanchor_on_new_version")
         metadata_changed.connect(receivers.recheck_on_publisher_change, dispatch_uid="claims.recheck_on_publisher")

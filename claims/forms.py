@@ -1,10 +1,12 @@
 from django import forms
+from django.db import models
+from django.db.models.functions import Lower
 from django.http import QueryDict
 
 from articles.models import Article
 from claims.anchoring import AnchorError, anchor_at, anchor_for_quote
 from claims.filters import ClaimFilter
-from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, Story, WebhookSubscription
 from claims.rules import verdict_choices
 from claims.selectors import claim_sets_for, list_filters_query
 from workbench.widgets import Completion
@@ -181,3 +183,38 @@ class StoryForm(forms.ModelForm):
 
 class StoryArticleForm(forms.Form):
     article = _article_box("Add an article")
+
+
+class WebhookForm(forms.ModelForm):
+    """A webhook subscription, on its owner's page and in the admin (which adds the owner)."""
+
+    url = forms.URLField(
+        max_length=500,
+        assume_scheme="https",
+        label="Address",
+        help_text=WebhookSubscription._meta.get_field("url").help_text,
+        error_messages={"invalid": "Enter an http:// or https:// address."},
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookSubscription.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one event."},
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "events", "claim_set", "active"]
+        labels = {"claim_set": "Only the claims of"}
+
+        def formfield_callback(field, **kwargs):
+            if isinstance(field, models.URLField):
+                # Built before the declared `url` replaces it, and warned of without Django 6's default.
+                kwargs["assume_scheme"] = "https"
+            return field.formfield(**kwargs)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].widget.attrs["placeholder"] = "https://cms.example.org/hooks/workbench"
+        if user is not None:  # the admin's form offers every set
+            self.fields["claim_set"].queryset = claim_sets_for(user).order_by(Lower("name"))
+        self.fields["claim_set"].empty_label = "Every claim"

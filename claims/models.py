@@ -1,7 +1,9 @@
+import secrets
 import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -555,3 +557,108 @@ class DeskVisit(models.Model):
 
     def __str__(self) -> str:
         return f"Desk of user #{self.user_id}, last looked at {self.last_looked_at:%Y-%m-%d %H:%M}"
+
+
+def webhook_secret() -> str:
+    return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+def http_address(url: str) -> None:
+    """A webhook is sent over HTTP(S) only: no file:, ftp: or other scheme a client library might open."""
+    URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")(url)
+
+
+def known_events(events) -> None:
+    if not isinstance(events, list) or not events:
+        raise ValidationError("Choose at least one event.")
+    unknown = set(events) - set(WebhookSubscription.Event.values)
+    if unknown:
+        raise ValidationError(f"No such event: {', '.join(sorted(map(str, unknown)))}.")
+
+
+class WebhookSubscription(models.Model):
+    """Where a user's (or an admin's) webhooks go, and for which events (claims.webhooks): a claim's new status,
+    an export that finished. Only events its owner may see are sent to it."""
+
+    class Event(models.TextChoices):
+        VERIFIED = "claim.verified", "A claim is verified"
+        DISPUTED = "claim.disputed", "A claim is disputed"
+        REOPENED = "claim.reopened", "A judged claim is reopened"
+        NEEDS_REVIEW = "claim.needs_review", "A verdict needs review"
+        EXPORT_FINISHED = "export.finished", "An export finished"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. “CMS sync”.")
+    url = models.URLField(
+        "Address", max_length=500, validators=[http_address], help_text="Where each event is POSTed (http or https)."
+    )
+    # Kept as it is, since every delivery is signed with it (HMAC); shown to the subscription's owner.
+    secret = models.CharField(max_length=80, default=webhook_secret, editable=False)
+    events = models.JSONField(default=list, validators=[known_events], help_text="The events sent to it.")
+    claim_set = models.ForeignKey(
+        ClaimSet,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        help_text="Only events of this set's claims (and its exports); empty: every claim.",
+    )
+    active = models.BooleanField(default=True, help_text="A paused subscription is sent nothing.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="webhook_of_owner_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.url}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("webhook", args=[self.pk])
+
+    def event_labels(self) -> list[str]:
+        return [self.Event(event).label for event in self.Event.values if event in self.events]
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or to be sent) to one subscription: tried until the receiver answers 2xx or the retries
+    run out. `uid` stays the same on every attempt, so a receiver that gets it twice knows."""
+
+    PING = "ping"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=30)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When it is (next) due; None once delivered or given up.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["subscription", "-id"], name="webhook_delivery_log"),
+            # The sweep (claims.webhooks.retry_due) reads the waiting ones every few seconds.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(next_attempt_at__isnull=False), name="webhook_delivery_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.subscription_id} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.delivered_at:
+            return "delivered"
+        return "failed" if self.failed_at else "waiting"

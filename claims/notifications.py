@@ -43,9 +43,7 @@ TOLD = {
 def claim_record_written(record, previous) -> None:
     """Tell the people whose work it is of a claim's new status (`record` a historical record of a claim,
     `previous` the one before it, or None for a new claim)."""
-    if previous is None or previous.status == record.status or record.history_type == "-":
-        return
-    if record.status == Claim.Status.OPEN and previous.status not in (*JUDGED, Claim.Status.REVIEW):
+    if not status_changed(record, previous):
         return
     kind, sentence = TOLD[record.status]
     recipients = {record.created_by_id}
@@ -58,6 +56,14 @@ def claim_record_written(record, previous) -> None:
     if record.status == Claim.Status.REVIEW and record.review_reason:
         text += f" ({truncated(record.review_reason, 160)})"
     notify(recipients, kind=kind, claim_id=record.id, actor_id=actor_id, text=text)
+
+
+def status_changed(record, previous) -> bool:
+    """Whether a claim's record is a new status worth telling (claims.webhooks asks too): a verdict, a verdict
+    suspended for review, or a judged (or suspended) claim reopened. An open claim flagged and cleared is not."""
+    if previous is None or previous.status == record.status or record.history_type == "-":
+        return False
+    return record.status != Claim.Status.OPEN or previous.status in (*JUDGED, Claim.Status.REVIEW)
 
 
 def mentioned(comment, user_ids: list[int]) -> None:

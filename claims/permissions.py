@@ -152,3 +152,15 @@ def may_be_assigned(user, task: str) -> bool:
 
 # The permission an assignee of each task must hold, for the queries that find them (claims.assignments).
 ASSIGNEE_PERMISSION = {Assignment.Task.SOURCE: "add_evidencelink", Assignment.Task.REVIEW: "set_verdict"}
+
+
+def can_subscribe(user) -> bool:
+    """Anyone who reads claims may hear of them by webhook (claims.webhooks sends them only what they may see)."""
+    return user.is_active and user.has_perm("claims.view_claim")
+
+
+def can_manage_webhook(user, subscription) -> bool:
+    """A webhook subscription is its owner's, on their page; admins manage every one, there and in the admin."""
+    if user.has_perm("claims.change_webhooksubscription"):
+        return True
+    return subscription.owner_id == user.pk and can_subscribe(user)

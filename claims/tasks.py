@@ -19,3 +19,14 @@ def send_notification_email(notification_id: int) -> None:
     retry_after = notifications.send_email(notification_id)
     if retry_after is not None and send_notification_email.get_backend().supports_defer:
         send_notification_email.using(run_after=timezone.now() + retry_after).enqueue(notification_id)
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> None:
+    """One webhook delivery; after a failure, queued again for when it is due (claims.webhooks.RETRY_SCHEDULE)
+    when the backend can wait, else sent by the workers' sweep (claims.webhooks.retry_due)."""
+    from claims import webhooks
+
+    retry_at = webhooks.deliver(delivery_id)
+    if retry_at is not None and deliver_webhook.get_backend().supports_defer:
+        deliver_webhook.using(run_after=retry_at).enqueue(delivery_id)

@@ -66,6 +66,14 @@ CASES = [
     Case("api-tokens", "", "login ok ok ok ok", "login 400 400 400 400"),
     Case("api-token-revoke", "api_token", WRITE, "login 404 404 404 404"),
     Case("api-token-revoke", "own_api_token", WRITE, "login ok ok ok ok"),
+    # Webhooks: everyone who reads claims has their own; another's are only the admin's to open
+    Case("webhooks", "", "login ok ok ok ok", "login 400 400 400 400"),
+    Case("webhook", "webhook", "login 403 403 403 ok", "login 403 403 403 400"),
+    Case("webhook", "own_webhook", "login ok ok ok ok", "login 400 400 400 400"),
+    Case("webhook-test", "webhook", WRITE, "login 403 403 403 ok"),
+    Case("webhook-test", "own_webhook", WRITE, "login ok ok ok ok"),
+    Case("webhook-delete", "webhook", WRITE, "login 403 403 403 ok"),
+    Case("webhook-delete", "own_webhook", WRITE, "login ok ok ok ok"),
     # The API: a session is not a token, whoever holds it
     Case("api:openapi-json", "", "ok ok ok ok ok", *API_ONLY[1:]),
     Case("api:openapi-view", "", "login ok ok ok ok", "login 405 405 405 405"),
@@ -275,6 +283,8 @@ ADMIN = [
     *admin_pages("claims.assignment", "assignment", "ok ok", "403 403", "ok ok", "ok ok", "ok ok", "ok 403"),
     # API tokens: read and revoked (an action of the list), never made, edited or deleted here.
     *admin_pages("api.apitoken", "api_token", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),
+    # Every user's webhooks: an empty form is shown again with its errors; they have no history of their own.
+    *admin_pages("claims.webhooksubscription", "webhook", "ok ok", "ok ok", "ok ok", "ok ok", "ok ok"),
     # Failed logins (django-axes): the admin role sees them all and unlocks by deleting an attempt.
     *admin_pages("axes.accessattempt", "attempt", "ok ok", "403 403", "ok 403", "ok ok", "ok ok"),
     *admin_pages("axes.accesslog", "access_log", "ok ok", "403 403", "ok 403", "403 403", "ok ok"),

@@ -55,6 +55,8 @@ def roles(transactional_db):
     importlib.import_module("workbench.migrations.0001_roles").create_roles(apps, None)
     importlib.import_module("workbench.migrations.0005_story_permissions").grant(apps, None)
     importlib.import_module("workbench.migrations.0007_discussion_permissions").grant(apps, None)
+    importlib.import_module("workbench.migrations.0008_api_token_permissions").grant(apps, None)
+    importlib.import_module("workbench.migrations.0009_webhook_permissions").grant(apps, None)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag
+from claims.models import Assignment, Claim, ClaimSet, Comment, EvidenceLink, Export, Story, Tag, WebhookSubscription
 from claims.services import claim_assign, comment_post, evidence_add_external, evidence_add_passage, verdict_record
 from tests.factories import ArticleFactory, ClaimFactory, _passage_of
 
@@ -19,6 +19,8 @@ EDITABLE = {
     Export: set(),
     Comment: {"body"},  # the admin's own: another's is read-only (tests/test_admin_discussion.py)
     Assignment: {"assignee", "due", "note"},
+    # Saved through claims.webhooks.webhook_save, as on its owner's page; its secret is never edited.
+    WebhookSubscription: {"owner", "name", "url", "events", "claim_set", "active"},
 }
 
 
@@ -65,7 +67,8 @@ def test_each_change_form_edits_only_what_the_services_write(admin_client_, veri
     story = Story.objects.create(name="Story", created_by=admin_user)
     comment = comment_post(claim=verified, user=admin_user, body="Looks right.")
     assignment = claim_assign(claim=verified, user=admin_user, task="review", assignee=admin_user)
-    for obj in (verified, external, tag, picked, story, Export.objects.get(), comment, assignment):
+    webhook = WebhookSubscription.objects.create(owner=admin_user, name="CMS", url="https://cms.example.org/in")
+    for obj in (verified, external, tag, picked, story, Export.objects.get(), comment, assignment, webhook):
         response = admin_client_.get(change_url(obj))
         assert response.status_code == 200
         form = response.context["adminform"].form

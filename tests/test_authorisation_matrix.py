@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import ImportBatch
 from claims import publishing, services
-from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag
+from claims.models import Assignment, ClaimSet, Comment, Export, Story, Tag, WebhookSubscription
 from tests import authorisation_table as table
 from tests.factories import ArticleFactory, ClaimFactory, PassageEvidenceFactory, UserFactory
 from workbench import views
@@ -132,6 +132,11 @@ def make_world(media_root: Path) -> World:
         done.file.save(f"export-{owner.username}.csv", ContentFile(b"id\r\n1\r\n"))
         return done.pk
 
+    def webhook(owner) -> int:
+        return WebhookSubscription.objects.create(
+            owner=owner, name="Matrix CMS", url="https://cms.example.org/in", events=["claim.verified"]
+        ).pk
+
     sets, exports = own(claim_set), own(export)
     publication = publishing.claim_set_publish(
         claim_set=ClaimSet.objects.get(pk=sets["anonymous"]), user=users["admin"]
@@ -178,6 +183,8 @@ def make_world(media_root: Path) -> World:
         "token": "made-up-token",
         "api_token": tokens.token_create(user=other, name="Another's", can_write=True, days=7)[0].pk,
         "own_api_token": own(lambda user: tokens.token_create(user=user, name="Mine", can_write=True, days=7)[0].pk),
+        "webhook": webhook(other),
+        "own_webhook": own(webhook),
         "nowhere": "no-such-page/",
     }
     tracked = {"article": article, "claim": claim, "link": link, "tag": tag, "story": story, "user": other}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from claims import permissions
-from claims.models import ClaimSet, Comment
+from claims.models import ClaimSet, Comment, WebhookSubscription
 from claims.rules import reviewer_blockers
 from tests.factories import ClaimFactory, PassageEvidenceFactory, UserFactory
 
@@ -33,6 +33,7 @@ def cells_for(user) -> dict[str, str]:
     others_set = ClaimSet.objects.create(name=f"Set of {other.username}", owner=other)
     own_comment = Comment.objects.create(claim=others_open, author=user, body="Mine")
     others_comment = Comment.objects.create(claim=own_open, author=other, body="Theirs")
+    others_webhook = WebhookSubscription(owner=other)
 
     def tick(allowed: bool, words: str = "✓") -> str:
         return words if allowed else ""
@@ -74,6 +75,10 @@ def cells_for(user) -> dict[str, str]:
         ),
         "assign a claim to someone": tick(permissions.can_assign(user)),
         "export; keep claim sets": "✓ (every set)" if permissions.can_manage_set(user, others_set) else "✓ (own sets)",
+        "webhooks": scope(
+            permissions.can_manage_webhook(user, others_webhook),
+            permissions.can_manage_webhook(user, WebhookSubscription(owner=user)),
+        ),
         "admin site": tick(user.is_staff and user.has_perm("articles.add_article")),
     }
 

@@ -253,6 +253,8 @@ WORKBENCH_ARTICLES_PER_PAGE = envint("WORKBENCH_ARTICLES_PER_PAGE", "25")
 WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
 # Requests one API token may make (workbench.api.auth): "<number>/<s, min, hour or day>", counted in the cache.
 WORKBENCH_API_RATE = os.getenv("WORKBENCH_API_RATE", "600/min")
+# Seconds a webhook's receiver has to answer each delivery (claims.webhooks).
+WORKBENCH_WEBHOOK_TIMEOUT = envint("WORKBENCH_WEBHOOK_TIMEOUT", "10")
 # Import limits: a bigger file, article, archive or upload is rejected before it is read.
 WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
 WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import urls as article_urls
-from claims import desk_views, notification_views, search_views
+from claims import desk_views, notification_views, search_views, webhook_views
 from claims import urls as claim_urls
 from claims.api.main import urlpatterns as api_urlpatterns
 from workbench import views as workbench_views
@@ -26,6 +26,10 @@ urlpatterns = [
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("account/tokens/", api_views.token_list, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
+    path("account/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("account/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
+    path("account/webhooks/<int:pk>/test/", webhook_views.webhook_test, name="webhook-test"),
+    path("account/webhooks/<int:pk>/delete/", webhook_views.webhook_delete, name="webhook-delete"),
     path("api/v1/", api_urlpatterns()),
     path("published/", include((claim_urls.published_urlpatterns, claim_urls.published_app_name))),
     path("activity/", workbench_views.activity, name="activity"),

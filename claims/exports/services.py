@@ -11,6 +11,7 @@ from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone
 
+from claims import webhooks
 from claims.exports import bundle
 from claims.exports.context import WITHHELD_WHY, base_url, build_context
 from claims.exports.formats import TEXT_FORMATS
@@ -105,10 +106,17 @@ def export_run(export_id: int) -> None:
     if export.status != Export.Status.RUNNING:  # written already: a task run twice
         return
     with tempfile.TemporaryFile() as out:
-        export_write(export, out)
+        try:
+            export_write(export, out)
+        except leases.JobLost:
+            raise  # another worker runs it now, and tells of its end
+        except Exception:
+            webhooks.export_finished(export)
+            raise
         out.seek(0)
         export.file.save(filename(export), File(out), save=False)
     Export.objects.filter(pk=export.pk).update(file=export.file.name)
+    webhooks.export_finished(export)  # once its file can be downloaded
 
 
 def filename(export: Export) -> str:

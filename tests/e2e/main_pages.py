@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
-from claims.models import Claim, ClaimSet, EvidenceLink, Export
+from claims.models import Claim, ClaimSet, EvidenceLink, Export, WebhookDelivery, WebhookSubscription
 from claims.notifications import notify
 from tests.factories import UserFactory
 from workbench.api import tokens
@@ -60,7 +61,42 @@ def newsroom(roles, seeded, live_server, settings, tmp_path):
     tokens.token_create(user=reviewer, name="Desk script", can_write=True, days=7)
     notify([reviewer.pk], kind="mention", claim_id=None, actor_id=editor.pk, text="editor mentioned you: “@reviewer”")
     link = EvidenceLink.objects.filter(claim__status=Claim.Status.VERIFIED).first()  # its removal asks first
-    return {"claim": open_claim, "story": story, "claim_set": claim_set, "export": export, "link": link}
+    webhook = webhook_with_log(reviewer, claim_set)
+    return {
+        "claim": open_claim,
+        "story": story,
+        "claim_set": claim_set,
+        "export": export,
+        "link": link,
+        "webhook": webhook,
+    }
+
+
+def webhook_with_log(owner, claim_set) -> WebhookSubscription:
+    """A subscription whose log has one delivery of each state: delivered, waiting for its retry, given up."""
+    webhook = WebhookSubscription.objects.create(
+        owner=owner,
+        name="Weekly fact-check page",
+        url="https://cms.newsroom.example/hooks/workbench-verdicts",
+        events=["claim.verified", "claim.reopened"],
+        claim_set=claim_set,
+    )
+    now = timezone.now()
+    outcomes = [
+        {"delivered_at": now, "last_status_code": 204, "attempts": 1},
+        {
+            "last_status_code": 500,
+            "attempts": 2,
+            "last_error": "HTTP 500: Internal Server Error",
+            "next_attempt_at": now,
+        },
+        {"failed_at": now, "attempts": 6, "last_error": "Could not connect: [Errno 111] Connection refused"},
+    ]
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(subscription=webhook, event="claim.verified", payload={}, last_attempt_at=now, **outcome)
+        for outcome in outcomes
+    )
+    return webhook
 
 
 def main_pages(newsroom) -> list[Page]:
@@ -90,6 +126,8 @@ def main_pages(newsroom) -> list[Page]:
         Page("notifications", reverse("notifications")),
         Page("notification-settings", reverse("notification-settings")),
         Page("api-tokens", reverse("api-tokens")),
+        Page("webhooks", reverse("webhooks")),
+        Page("webhook", reverse("webhook", args=[newsroom["webhook"].pk])),
         Page("not-found", reverse("claims:detail", args=[987654]), status=404),
     ]
 
