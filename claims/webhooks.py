@@ -14,12 +14,14 @@ the workers' sweep (workbench.leases) sends it once it is overdue.
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import socket
 import urllib.error
 import urllib.request
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -81,6 +83,33 @@ def webhook_check(*, subscription: WebhookSubscription, user) -> None:
         raise ValidationError({"owner": f"{owner.get_username()} cannot read claims, so would be sent nothing."})
     if subscription.claim_set_id and not permissions.can_manage_set(owner, subscription.claim_set):
         raise ValidationError({"claim_set": "Only the set's owner and admins may follow a claim set."})
+    if refused := local_address(subscription.url):
+        raise ValidationError({"url": refused})
+
+
+def local_address(url: str) -> str | None:
+    """Why the workbench sends nothing to `url`: its host is, or resolves to, an address inside the workbench's
+    own network (loopback, private, link-local, reserved), unless WORKBENCH_WEBHOOK_LOCAL_ADDRESSES allows
+    them. None when it may be sent there, or its host is not found (a failure when sending, retried)."""
+    if settings.WORKBENCH_WEBHOOK_LOCAL_ADDRESSES:
+        return None
+    host = urlsplit(url).hostname or ""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError):
+        return None
+    for address in sorted(found):
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or ip.is_multicast
+            or ip.is_unspecified
+        ):
+            return f"{host} is an address inside the workbench's own network ({ip}): webhooks go to other servers only."
+    return None
 
 
 def webhook_delete(*, subscription: WebhookSubscription, user) -> None:
@@ -239,6 +268,8 @@ def deliver(delivery_id: int) -> datetime | None:
     subscription = delivery.subscription
     if not subscription.active and delivery.event != WebhookDelivery.PING:
         return _outcome(delivery, now, None, "Not sent: the subscription is paused.", give_up=True)
+    if refused := local_address(subscription.url):  # looked up again: a name may point elsewhere since
+        return _outcome(delivery, now, None, f"Not sent: {refused}", give_up=True)
     body = body_of(delivery)
     timestamp = str(int(now.timestamp()))
     request = urllib.request.Request(  # noqa: S310 - the address is http(s) only (claims.models.http_address)

@@ -459,3 +459,26 @@ def test_the_log_costs_the_same_few_queries_however_long_it_is(editor, client):
     assert small == large <= 12
     assert page.count("<code>ping</code>") == webhooks.LOG_PAGE
     assert "Older deliveries" in page
+
+
+def test_an_address_inside_the_workbenchs_network_is_refused_when_saved_and_when_sent(
+    editor, reviewer, receiver, settings, django_capture_on_commit_callbacks
+):
+    allowed = subscribe(editor, receiver.url)  # as a newsroom that allows a receiver on its own network
+    settings.WORKBENCH_WEBHOOK_LOCAL_ADDRESSES = False
+    for url in (
+        "http://127.0.0.1:5432/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://10.0.0.7/",
+    ):
+        with pytest.raises(ValidationError, match="inside the workbench's own network"):
+            subscribe(editor, url)
+    assert webhooks.local_address("http://localhost/") is not None  # a name is looked up
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verified_claim(editor, reviewer)
+
+    delivery = WebhookDelivery.objects.get(subscription=allowed)
+    assert receiver.got == [] and delivery.state == "failed"
+    assert delivery.last_error.startswith("Not sent: 127.0.0.1 is an address inside the workbench's own network")

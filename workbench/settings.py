@@ -255,6 +255,9 @@ WORKBENCH_CLAIMS_PER_PAGE = envint("WORKBENCH_CLAIMS_PER_PAGE", "50")
 WORKBENCH_API_RATE = os.getenv("WORKBENCH_API_RATE", "600/min")
 # Seconds a webhook's receiver has to answer each delivery (claims.webhooks).
 WORKBENCH_WEBHOOK_TIMEOUT = envint("WORKBENCH_WEBHOOK_TIMEOUT", "10")
+# Whether a webhook may be sent inside the workbench's own network (loopback, private, link-local addresses:
+# its database, a cloud's metadata service). Off: anyone who may add a webhook could otherwise probe them.
+WORKBENCH_WEBHOOK_LOCAL_ADDRESSES = envbool("WORKBENCH_WEBHOOK_LOCAL_ADDRESSES")
 # Import limits: a bigger file, article, archive or upload is rejected before it is read.
 WORKBENCH_IMPORT_MAX_FILE_BYTES = envint("WORKBENCH_IMPORT_MAX_FILE_BYTES", str(50 * 2**20))
 WORKBENCH_IMPORT_MAX_ARTICLE_BYTES = envint("WORKBENCH_IMPORT_MAX_ARTICLE_BYTES", str(2**20))
