@@ -12,7 +12,8 @@ from claims.webhooks import webhook_save
 from tests.api_helpers import ApiClient
 from tests.factories import UserFactory
 from tests.test_notifications import verified_claim
-from tests.webhook_receiver import Receiver, readme_verify
+from tests.webhook_receiver import Receiver, readme_cms_script, readme_verify
+from workbench.api import tokens
 
 pytestmark = pytest.mark.django_db
 verify = readme_verify()
@@ -90,3 +91,22 @@ def test_the_cms_hears_of_a_claim_reopened_on_its_page_and_not_of_one_outside_it
     assert [json.loads(body)["claim"]["id"] for _, body in cms_receiver.got] == [verified[0].pk]
     headers, body = cms_receiver.got[0]
     assert verify(subscription.secret, headers, body)
+
+
+def test_the_readmes_cms_script_lists_the_sets_verified_claims_over_http_with_a_read_only_token(
+    transactional_db, live_server, editor, reviewer
+):
+    cms = UserFactory(username="cms", role="viewer")
+    claim_set = ClaimSet.objects.create(name="Election promises", owner=cms)
+    verified = [verified_claim(editor, reviewer) for _ in range(3)]
+    reopened = verified_claim(editor, reviewer)
+    reopened.status = "open"
+    reopened.save()
+    claim_set.claims.add(*verified, reopened, verified_claim(editor, reviewer))
+    claim_set.claims.remove(claim_set.claims.order_by("-pk").first())  # verified, but no longer in the set
+    _, secret = tokens.token_create(user=cms, name="CMS", can_write=False, days=30)
+
+    listed = readme_cms_script()(live_server.url, secret, claim_set.pk, limit=2)  # two pages
+
+    assert sorted(claim["id"] for claim in listed) == sorted(claim.pk for claim in verified)
+    assert {claim["status"] for claim in listed} == {"verified"}

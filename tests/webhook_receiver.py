@@ -55,3 +55,12 @@ def readme_verify():
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README's snippet
     return namespace["verify"]
+
+
+def readme_cms_script():
+    """`verified_claims(workbench, token, claim_set)`, the CMS's script in the README's Webhooks section."""
+    section = README.split("\n### A CMS, end to end\n", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL)[1]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README's snippet
+    return namespace["verified_claims"]
