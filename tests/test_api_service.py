@@ -1,6 +1,7 @@
 """What the API is as a service: throttled per token, its errors problem details (500 included), and its
 OpenAPI 3.1 document and documentation page."""
 
+import json
 import threading
 from types import SimpleNamespace
 
@@ -90,6 +91,20 @@ def test_the_openapi_document_validates_as_openapi_3_1():
     from openapi_spec_validator import validate
 
     validate(Client().get("/api/v1/openapi.json").json())
+
+
+def test_the_openapi_document_names_no_key_twice():
+    """Python's json keeps the last of two equal keys; the documentation page's parser refuses the document
+    ("duplicated mapping key"), as a 200 and a "200" among an operation's responses once made it."""
+    twice = []
+
+    def pairs(items):
+        keys = [key for key, _ in items]
+        twice.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert twice == []
 
 
 def test_the_documentation_page_is_for_those_signed_in_and_loads_nothing_from_elsewhere(editor_client):

@@ -145,7 +145,7 @@ def export_status(request: HttpRequest, pk: Id):
     url_name="export-download",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The export's file, streamed (its format's media type).",
                 "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES},
             }
