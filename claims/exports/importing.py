@@ -287,8 +287,9 @@ def _claim(record: dict, *, articles: dict[str, Article], people: "_People", ids
 
 
 def _passage(where: dict, articles: dict[str, Article]) -> Passage | None:
-    source = articles.get(where.get("content_hash"))
-    return Passage.objects.filter(article=source, start=where.get("start"), end=where.get("end")).first()
+    """The passage an export names by its article's content hash and its offsets, if it is here."""
+    source = articles.get(where["content_hash"])
+    return Passage.objects.filter(article=source, start=where["start"], end=where["end"]).first()
 
 
 def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], people: "_People") -> EvidenceLink:
@@ -302,8 +303,7 @@ def _evidence(claim: Claim, record: dict, *, articles: dict[str, Article], peopl
     link._history_user = people.importer
     if record["kind"] == "passage":
         where = record["passage"]
-        source = articles.get(where["content_hash"])
-        link.passage = Passage.objects.filter(article=source, start=where["start"], end=where["end"]).first()
+        link.passage = _passage(where, articles)
         if link.passage is None:
             raise ValueError(f"the passage it quotes ({where['start']}-{where['end']}) is not in its article")
     else:
