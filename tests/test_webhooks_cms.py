@@ -93,9 +93,8 @@ def test_the_cms_hears_of_a_claim_reopened_on_its_page_and_not_of_one_outside_it
     assert verify(subscription.secret, headers, body)
 
 
-def test_the_readmes_cms_script_lists_the_sets_verified_claims_over_http_with_a_read_only_token(
-    transactional_db, live_server, editor, reviewer
-):
+def test_the_readmes_cms_script_lists_the_sets_verified_claims_over_http_with_a_read_only_token(roles, live_server):
+    editor, reviewer = UserFactory(role="editor"), UserFactory(role="reviewer")
     cms = UserFactory(username="cms", role="viewer")
     claim_set = ClaimSet.objects.create(name="Election promises", owner=cms)
     verified = [verified_claim(editor, reviewer) for _ in range(3)]
