@@ -42,6 +42,42 @@ def claim_set_publish(*, claim_set: ClaimSet, user, served_at: str | None = None
     (links point there unless WORKBENCH_BASE_URL says otherwise)."""
     if not permissions.can_publish_set(user, claim_set):
         raise PermissionDenied("Only the set's owner and admins publish a set, and only if they sign off verdicts.")
+    return _publish(claim_set, user=user, served_at=served_at)
+
+
+def claim_record_written(record, previous) -> None:
+    """A claim whose verdict changed (verified, disputed, suspended, reopened) or that was deleted: the sets whose
+    page shows it are published again once this commits, by the worker, so that no page the workbench serves
+    goes on calling it what it no longer is (claims.receivers: whichever door wrote it)."""
+    if previous is None or (record.history_type != "-" and previous.status == record.status):
+        return
+    if previous.status not in STATUSES and record.status not in STATUSES:
+        return
+    from claims import tasks
+
+    transaction.on_commit(lambda: tasks.republish_where_shown.enqueue(str(record.uid)))
+
+
+def republish_where_shown(claim_uid: str) -> list[Publication]:
+    """Each set whose newest page shows this claim, published again as it is now, in the name of whoever
+    published it last. The earlier versions stay where they were, as what was published then."""
+    republished = []
+    for claim_set in ClaimSet.objects.filter(publications__isnull=False).distinct().order_by("pk"):
+        newest = claim_set.publications.order_by("-version").first()
+        if _shows(newest, claim_uid):
+            republished.append(_publish(claim_set, user=newest.published_by, served_at=None))
+    return republished
+
+
+def _shows(publication: Publication, claim_uid: str) -> bool:
+    try:
+        with default_storage.open(publication.page_path, "rb") as page:
+            return f'id="{_anchor({"uid": claim_uid})}"'.encode() in page.read()
+    except FileNotFoundError:
+        return False
+
+
+def _publish(claim_set: ClaimSet, *, user, served_at: str | None) -> Publication:
     claims = selected_claims(claim_set=claim_set, filters={}, statuses=STATUSES)
     with transaction.atomic():
         # One publisher at a time per set: each takes the next version number.

@@ -7,7 +7,7 @@ Each receiver only calls a service or a plain function: the rules live in `claim
 
 from django.db import transaction
 
-from claims import history, notifications, semantic, tasks, webhooks
+from claims import history, notifications, publishing, semantic, tasks, webhooks
 from claims.services import claims_reanchor, claims_recheck_sources
 
 
@@ -41,8 +41,8 @@ def fold_claim_record(sender, *, history_instance, **kwargs) -> None:
 
 
 def notify_of_claim_record(sender, *, history_instance, **kwargs) -> None:
-    """A claim's new status, however it was written, is told to the people whose work it is, and to the
-    webhooks subscribed to it."""
+    """A claim's new status, however it was written, is told to the people whose work it is and to the
+    webhooks subscribed to it, and the published pages that show it are published again."""
     previous = (
         sender._default_manager.filter(id=history_instance.id, history_id__lt=history_instance.history_id)
         .order_by("-history_date", "-history_id")
@@ -50,3 +50,4 @@ def notify_of_claim_record(sender, *, history_instance, **kwargs) -> None:
     )
     notifications.claim_record_written(history_instance, previous)
     webhooks.claim_record_written(history_instance, previous)
+    publishing.claim_record_written(history_instance, previous)

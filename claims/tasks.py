@@ -30,3 +30,11 @@ def deliver_webhook(delivery_id: int) -> None:
     retry_at = webhooks.deliver(delivery_id)
     if retry_at is not None and deliver_webhook.get_backend().supports_defer:
         deliver_webhook.using(run_after=retry_at).enqueue(delivery_id)
+
+
+@task()
+def republish_where_shown(claim_uid: str) -> None:
+    """The published pages that show a claim whose verdict changed, published again (claims.publishing)."""
+    from claims import publishing
+
+    publishing.republish_where_shown(claim_uid)

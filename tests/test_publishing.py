@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimSet, EvidenceLink, Publication
 from claims.publishing import claim_set_publish
-from claims.services import claim_update
+from claims.services import claim_delete, claim_update, verdict_record
 from tests.conformance_checks import google_fields_missing, shacl_violations
 from tests.factories import ClaimFactory, UserFactory
 
@@ -252,3 +252,44 @@ def test_set_and_published_pages_cost_the_same_queries_however_many_publications
             assert client.get(f"/published/{publication.slug}/v1/").status_code == 200
         counts.append((len(set_page), len(public)))
     assert counts[0] == counts[1]
+
+
+def test_a_published_verdict_suspended_or_deleted_is_published_again_at_once(
+    client, reviewer, admin_user, picked, django_capture_on_commit_callbacks
+):
+    first = claim_set_publish(claim_set=picked, user=reviewer)
+    verified = picked.claims.get(status=Claim.Status.VERIFIED)
+    disputed = picked.claims.get(status=Claim.Status.DISPUTED)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs on commit (tests: at once)
+        claim_update(
+            claim=verified, user=verified.created_by, expected_version=verified.version, wording="Reworded", tags=""
+        )
+
+    second = Publication.objects.get(slug=first.slug, version=2)
+    page = published_page(client, f"/published/{first.slug}/")
+    assert second.claim_count == 1 and f'id="claim-{verified.uid}"' not in page
+    assert second.published_by == reviewer
+    assert f'id="claim-{verified.uid}"' in published_page(client, f"/published/{first.slug}/v1/")  # kept as it was
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_delete(claim=Claim.objects.get(pk=disputed.pk), user=admin_user)
+    assert Publication.objects.filter(slug=first.slug).count() == 3
+    assert f'id="claim-{disputed.uid}"' not in published_page(client, f"/published/{first.slug}/")
+
+
+def test_a_verdict_changed_on_a_claim_no_published_page_shows_publishes_nothing(
+    reviewer, picked, django_capture_on_commit_callbacks
+):
+    claim_set_publish(claim_set=picked, user=reviewer)
+    elsewhere = ClaimFactory(status=Claim.Status.VERIFIED, verdict_rationale="Checked.")
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict_record(
+            claim=elsewhere,
+            user=reviewer,
+            status=Claim.Status.OPEN,
+            rationale="Again.",
+            expected_version=elsewhere.version,
+        )
+    assert Claim.objects.get(pk=elsewhere.pk).status == Claim.Status.OPEN
+    assert Publication.objects.count() == 1
